@@ -36,6 +36,10 @@ class Formula:
     tree: ast.Expression
     names: frozenset[str]
 
+    def __reduce__(self):
+        # Pickled as text: re-parsing is cheaper than pickling the syntax tree.
+        return (parse_formula, (self.text,))
+
     def evaluate(self, values: dict[str, float]) -> float:
         """The formula's value for the given parameter values."""
         try:
@@ -92,11 +96,13 @@ def _check_node(node: ast.AST, names: set[str]) -> None:
     raise FormulaError(f"{_describe(node)} is not allowed in a formula")
 
 
+OPERATOR_SYMBOLS = {ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^", ast.LShift: "<<", ast.RShift: ">>", ast.Invert: "~", ast.Not: "not"}
+
+
 def _describe(node: ast.AST) -> str:
-    try:
-        return repr(ast.unparse(node))
-    except Exception:  # some operator nodes cannot be unparsed alone
-        return type(node).__name__
+    if type(node) in OPERATOR_SYMBOLS:
+        return repr(OPERATOR_SYMBOLS[type(node)])
+    return repr(ast.unparse(node))
 
 
 def _evaluate(node: ast.AST, values: dict[str, float]) -> float:

@@ -9,7 +9,10 @@ everything wrong becomes a :class:`Problem`.
 from __future__ import annotations
 
 import difflib
+import multiprocessing
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,16 +36,39 @@ from revise.model import (
     letter,
 )
 
+STR_TAG = "tag:yaml.org,2002:str"
+NULL_TAG = "tag:yaml.org,2002:null"
+BOOL_TAG = "tag:yaml.org,2002:bool"
+INT_TAG = "tag:yaml.org,2002:int"
+FLOAT_TAG = "tag:yaml.org,2002:float"
+
 try:
-    SafeLoader: type = yaml.CSafeLoader
+    _BaseLoader: type = yaml.CSafeLoader
 except AttributeError:  # PyYAML built without libyaml
-    SafeLoader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader
+
+
+class SafeLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, with a shortcut for the common case of plain text scalars.
+
+    A plain scalar whose first character starts no implicit type (bool, int,
+    null...) is a string; most bank text starts with a Chinese character.
+    """
+
+    _typed_first_chars = frozenset(k for k in _BaseLoader.yaml_implicit_resolvers if k)
+
+    def resolve(self, kind, value, implicit):  # noqa: D102 - PyYAML's hook
+        if kind is yaml.ScalarNode and implicit[0] and value and value[0] not in self._typed_first_chars:
+            return STR_TAG
+        return super().resolve(kind, value, implicit)
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # A document may expand through aliases to at most this many nodes beyond its
 # own size; a "billion laughs" file blows past it at once.
 MAX_ALIAS_EXPANSION = 100_000
 YAML_SUFFIXES = (".yaml", ".yml")
+# Below this many bytes of YAML, starting worker processes costs more than it saves.
+PARALLEL_MIN_BYTES = 512 * 1024
 PAPERS_DIR = "papers"
 
 CONCEPT_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
@@ -65,12 +91,9 @@ TYPE_KEYS = {
     "numeric": ("answer", "formula", "params", "tolerance", "unit", "accept"),
 }
 MAX_OPTIONS = 8
+# Converts single scalar nodes (bools, numbers) without re-parsing any YAML.
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
-STR_TAG = "tag:yaml.org,2002:str"
-NULL_TAG = "tag:yaml.org,2002:null"
-BOOL_TAG = "tag:yaml.org,2002:bool"
-INT_TAG = "tag:yaml.org,2002:int"
-FLOAT_TAG = "tag:yaml.org,2002:float"
 
 
 @dataclass(frozen=True, order=True)
@@ -186,6 +209,8 @@ def read_yaml_file(path: Path, problems: list[Problem]) -> yaml.Node | None:
     if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG):
         fail(0, "empty file", "warning")
         return None
+    if "&" not in text:  # no anchors, so no aliases to expand
+        return node
     try:
         expanded, unique = _expanded_size(node)
     except RecursionError:
@@ -310,7 +335,7 @@ class ChapterParser:
         if node is None:
             return default
         if isinstance(node, yaml.ScalarNode) and node.tag == BOOL_TAG:
-            return bool(yaml.safe_load(node.value))
+            return bool(_CONSTRUCTOR.construct_yaml_bool(node))
         self.error(node, f"{what} must be true or false, not {_describe_value(node)}")
         return default
 
@@ -319,7 +344,8 @@ class ChapterParser:
         if node is None:
             return None
         if isinstance(node, yaml.ScalarNode) and node.tag in (INT_TAG, FLOAT_TAG):
-            value = float(yaml.safe_load(node.value))
+            construct = _CONSTRUCTOR.construct_yaml_int if node.tag == INT_TAG else _CONSTRUCTOR.construct_yaml_float
+            value = float(construct(node))
             if value == value and abs(value) != float("inf"):
                 return value
         self.error(node, f"{what} must be a number, not {_describe_value(node)}")
@@ -755,21 +781,58 @@ def check_bank(bank: Bank, problems: list[Problem]) -> None:
                 problems.append(Problem(at.path, at.line, "warning", f'question "{question.id}" has no source, and its chapter gives none'))
 
 
+def parse_chapter_file(path: Path) -> tuple[Chapter | None, list[Problem]]:
+    """One chapter file, parsed, with the problems found in it alone."""
+    problems: list[Problem] = []
+    root = read_yaml_file(path, problems)
+    if root is None:
+        return None, problems
+    try:
+        return ChapterParser(path, problems).parse(root), problems
+    except RecursionError:
+        problems.append(Problem(path, 0, "error", "YAML is nested too deeply"))
+        return None, problems
+
+
+def _parse_all(files: list[Path]) -> list[tuple[Chapter | None, list[Problem]]]:
+    """Parse chapter files, on every core when the bank is big enough to gain from it."""
+    workers = min(len(files), os.cpu_count() or 1)
+    sizes = {path: _size(path) for path in files}
+    if workers < 2 or sum(sizes.values()) < PARALLEL_MIN_BYTES or "fork" not in multiprocessing.get_all_start_methods():
+        return [parse_chapter_file(path) for path in files]
+    # Deal files out largest first so that every process gets a similar share;
+    # this process parses the first share itself while the others run.
+    shares: list[list[Path]] = [[] for _ in range(workers)]
+    for index, path in enumerate(sorted(files, key=sizes.__getitem__, reverse=True)):
+        shares[index % workers].append(path)
+    # fork starts workers in milliseconds; spawn would cost more than it saves.
+    with ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [pool.submit(_parse_share, share) for share in shares[1:]]
+        results = dict(zip(shares[0], _parse_share(shares[0])))
+        for share, future in zip(shares[1:], futures):
+            results.update(zip(share, future.result()))
+    return [results[path] for path in files]
+
+
+def _parse_share(files: list[Path]) -> list[tuple[Chapter | None, list[Problem]]]:
+    return [parse_chapter_file(path) for path in files]
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def load_bank(paths: Iterable[Path | str]) -> LoadResult:
     """Load every chapter under the given files and directories, with all problems found."""
     chapter_files, paper_files, problems = discover_files(Path(p) for p in paths)
     bank = Bank()
     bank.paper_files = paper_files
-    for path in chapter_files:
-        bank.files.append(path)
-        root = read_yaml_file(path, problems)
-        if root is None:
-            continue
-        try:
-            chapter = ChapterParser(path, problems).parse(root)
-        except RecursionError:
-            problems.append(Problem(path, 0, "error", "YAML is nested too deeply"))
-            continue
+    bank.files.extend(chapter_files)
+    for chapter, file_problems in _parse_all(chapter_files):
+        problems.extend(file_problems)
         if chapter is not None:
             bank.add_chapter(chapter)
     bank.sort()

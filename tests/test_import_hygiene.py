@@ -1,0 +1,57 @@
+"""Core modules never import Textual: they must work for the CLI, exam and tests alone.
+
+Checked in a fresh interpreter (as harlequin does), since this process has
+Textual loaded by the UI tests.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import revise
+
+PACKAGE_DIR = Path(revise.__file__).parent
+
+
+def core_modules() -> list[str]:
+    """Every module of the package outside revise.tui."""
+    names = []
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        relative = path.relative_to(PACKAGE_DIR.parent).with_suffix("")
+        parts = relative.parts
+        if "tui" in parts or parts[-1] == "__main__":
+            continue
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        names.append(".".join(parts))
+    return names
+
+
+def test_core_module_list_is_not_empty() -> None:
+    modules = core_modules()
+    assert "revise.loader" in modules and "revise.model" in modules
+    assert not any(name.startswith("revise.tui") for name in modules)
+
+
+def test_core_modules_do_not_import_textual() -> None:
+    modules = core_modules()
+    script = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "    leaked = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
+        "    if leaked:\n"
+        "        sys.exit(f'{name} imported {leaked[0]}')\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr + completed.stdout
+
+
+def test_the_hygiene_check_can_fail(tmp_path: Path) -> None:
+    """The subprocess check above really notices a Textual import."""
+    (tmp_path / "leaky.py").write_text("import textual.app\n")
+    script = "import sys; import leaky; sys.exit(1 if 'textual' in sys.modules else 0)"
+    completed = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, timeout=120)
+    assert completed.returncode == 1
