@@ -837,5 +837,9 @@ def load_bank(paths: Iterable[Path | str]) -> LoadResult:
             bank.add_chapter(chapter)
     bank.sort()
     check_bank(bank, problems)
+    if paper_files:
+        from revise.papers import load_papers  # papers build on this module's parser
+
+        bank.papers = load_papers(paper_files, bank, problems)
     problems.sort(key=lambda p: (str(p.path), p.line, p.severity, p.message))
     return LoadResult(bank, problems)

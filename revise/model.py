@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
     from revise.formula import Formula
+    from revise.papers import Paper
 
 BLANK_RE = re.compile(r"_{2,}")
 PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -275,6 +276,7 @@ class Bank:
     concepts: dict[str, Concept] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
     paper_files: list[Path] = field(default_factory=list)
+    papers: dict[str, Paper] = field(default_factory=dict)
 
     def add_chapter(self, chapter: Chapter) -> None:
         """Register a chapter; ids already taken keep their first owner."""
