@@ -9,10 +9,8 @@ everything wrong becomes a :class:`Problem`.
 from __future__ import annotations
 
 import difflib
-import multiprocessing
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -798,8 +796,12 @@ def _parse_all(files: list[Path]) -> list[tuple[Chapter | None, list[Problem]]]:
     """Parse chapter files, on every core when the bank is big enough to gain from it."""
     workers = min(len(files), os.cpu_count() or 1)
     sizes = {path: _size(path) for path in files}
-    if workers < 2 or sum(sizes.values()) < PARALLEL_MIN_BYTES or "fork" not in multiprocessing.get_all_start_methods():
+    if workers < 2 or sum(sizes.values()) < PARALLEL_MIN_BYTES or not hasattr(os, "fork"):
         return [parse_chapter_file(path) for path in files]
+    # Imported here: they cost ~25 ms that small banks need not pay.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # Deal files out largest first so that every process gets a similar share;
     # this process parses the first share itself while the others run.
     shares: list[list[Path]] = [[] for _ in range(workers)]
