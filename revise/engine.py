@@ -1,0 +1,414 @@
+"""The practice engine: which question comes next, grading, scheduling and the 错题本.
+
+The TUI, the exam mode and the tests all drive the same object::
+
+    engine = PracticeEngine(bank, store)
+    while (presented := engine.next_question()) is not None:
+        outcome = engine.answer(read_response(presented))   # committed before it returns
+        if student_says_they_guessed:
+            engine.override("again")
+    print(engine.summary)
+
+What a practice session serves, in order of preference:
+
+1. reviews due now (most overdue first);
+2. new questions in bank order, up to the daily new limit (a setting, 20 by
+   default; questions first answered earlier today count against it);
+3. cards in their (re)learning steps due within the next 20 minutes, so that a
+   session need not stop while a one-minute step runs out;
+4. the questions held back in 1-3 (see below); nothing else left: None.
+
+It never serves the question it served last. When a question is answered
+wrong, the other questions of its concept ("siblings") are held back for the
+next few questions, so the feedback just read does not answer them.
+
+A notebook session (``notebook_only=True``) goes once through the questions in
+the 错题本; an explicit ``queue`` of ids (e.g. an exam paper) is served in
+order. Filters narrow every kind of session.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+
+from revise.drills import is_drill_id, practice_questions
+from revise.formula import FormulaError
+from revise.mastery import local_zone, start_of_day
+from revise.model import Bank, NumericQuestion, Question
+from revise.scheduling import AGAIN, RATING_NAMES, override_rating
+from revise.store import MODES, AnswerReceipt, Store
+
+if TYPE_CHECKING:
+    from revise.grading import Result
+
+# Learning cards due within this window may be served early when nothing else is left.
+LEARN_AHEAD = timedelta(minutes=20)
+# After a wrong answer, the rest of its concept waits this many questions.
+SIBLING_GAP = 4
+# Attempts at drawing parameter values for which the formula can be evaluated.
+PARAM_DRAWS = 50
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a session may serve: chapters (titles), concepts (ids), types and tags. Empty means all."""
+
+    chapters: frozenset[str] = frozenset()
+    concepts: frozenset[str] = frozenset()
+    types: frozenset[str] = frozenset()
+    tags: frozenset[str] = frozenset()
+
+    def __init__(self, chapters: Iterable[str] = (), concepts: Iterable[str] = (), types: Iterable[str] = (), tags: Iterable[str] = ()) -> None:
+        object.__setattr__(self, "chapters", frozenset(chapters))
+        object.__setattr__(self, "concepts", frozenset(concepts))
+        object.__setattr__(self, "types", frozenset(types))
+        object.__setattr__(self, "tags", frozenset(tags))
+
+    def matches(self, question: Question) -> bool:
+        """True when the question passes every non-empty filter (any one tag suffices)."""
+        return (
+            (not self.chapters or question.chapter in self.chapters)
+            and (not self.concepts or question.concept in self.concepts)
+            and (not self.types or question.type in self.types)
+            and (not self.tags or not self.tags.isdisjoint(question.tags))
+        )
+
+
+@dataclass
+class Presented:
+    """A question as shown to the student: its rendered prompt and, for numeric questions, the values drawn."""
+
+    question: Question
+    prompt: str
+    params: dict[str, float]
+    position: int
+    total: int | None
+    chapter: str
+    concept_name: str | None
+    # Why it was chosen: "due", "new", "learning" (served ahead), "notebook" or "queue".
+    reason: str = "new"
+    shown_at: datetime | None = None
+
+    @property
+    def is_drill(self) -> bool:
+        """True for a generated concept drill."""
+        return is_drill_id(self.question.id)
+
+
+@dataclass
+class Outcome:
+    """The result of one answer: the grade, the rating it earned, when the question is due next, the notebook."""
+
+    presented: Presented
+    result: Result
+    rating: str  # "again", "hard", "good" or "easy"
+    due: datetime | None
+    notebook_status: str | None  # a revise.store.NOTEBOOK_* value, or None
+    overridden: bool = False
+    review_id: int | None = None  # the answer's row in the review log
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """The session so far."""
+
+    answered: int
+    correct: int
+    partial: int
+    wrong: int
+    elapsed_seconds: float
+    wrong_question_ids: tuple[str, ...] = ()
+
+    @property
+    def accuracy(self) -> float:
+        """Share of answers graded correct (0 before the first answer)."""
+        return self.correct / self.answered if self.answered else 0.0
+
+
+@dataclass
+class _Tally:
+    correct: int = 0
+    partial: int = 0
+    wrong: int = 0
+    wrong_ids: list[str] = field(default_factory=list)
+
+
+def draw_params(question: Question, rng: random.Random) -> dict[str, float]:
+    """Values for a numeric question's parameters for which its formula can be evaluated ({} otherwise)."""
+    if not isinstance(question, NumericQuestion) or not question.params:
+        return {}
+    values: dict[str, float] = {}
+    for _ in range(PARAM_DRAWS):
+        values = {param.name: float(rng.choice(param.choices())) for param in question.params}
+        try:
+            question.expected(values)
+        except (FormulaError, ArithmeticError, ValueError):
+            continue
+        return values
+    return values
+
+
+def render_prompt(question: Question, params: dict[str, float]) -> str:
+    """The prompt with parameter values substituted."""
+    if isinstance(question, NumericQuestion):
+        return question.render_prompt(params)
+    return question.prompt
+
+
+class PracticeEngine:
+    """Serves questions, grades answers and records them; see the module docstring for the order."""
+
+    def __init__(
+        self,
+        bank: Bank,
+        store: Store,
+        *,
+        filters: Filters | None = None,
+        mode: str = "practice",
+        notebook_only: bool = False,
+        now: Callable[[], datetime] | None = None,
+        rng_seed: int | None = None,
+        include_drills: bool = True,
+        queue: Sequence[str] | None = None,
+        grade: Callable[..., Result] | None = None,
+        daily_new_limit: int | None = None,
+        sibling_gap: int = SIBLING_GAP,
+    ) -> None:
+        """Prepare a session. `mode` is "practice", "exam" or "drill" (drills only).
+
+        `queue` serves exactly those question ids, in order; `grade` replaces
+        ``revise.grading.grade``; `daily_new_limit` overrides the setting.
+        """
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        if grade is None:
+            from revise.grading import grade
+        self.bank = bank
+        self.store = store
+        self.filters = filters or Filters()
+        self.mode = mode
+        self.notebook_only = notebook_only
+        self._now = now or (lambda: datetime.now(timezone.utc))
+        self._rng = random.Random(rng_seed)
+        self._grade = grade
+        self._sibling_gap = sibling_gap
+        self._new_limit = daily_new_limit
+
+        candidates = practice_questions(bank, include_drills=include_drills or mode == "drill", drills_only=mode == "drill")
+        self.questions: dict[str, Question] = {qid: q for qid, q in candidates.items() if self.filters.matches(q)}
+
+        self._queue: list[str] | None = None
+        if queue is not None:
+            self._queue = [qid for qid in dict.fromkeys(queue) if qid in self.questions]
+        elif notebook_only:
+            self._queue = [qid for qid in store.notebook_ids() if qid in self.questions]
+        self._queue_index = 0
+
+        self._seen = store.seen_ids()
+        self._started = self._now()
+        self._position = 0
+        self._current: Presented | None = None
+        self._last_id: str | None = None
+        self._held_until: dict[str, int] = {}  # concept id -> position after which its questions may return
+        self._skipped: set[str] = set()
+        self._tally = _Tally()
+        self._last_receipt: AnswerReceipt | None = None
+        self._last_outcome: Outcome | None = None
+
+    # -- what comes next -------------------------------------------------------------------
+
+    @property
+    def current(self) -> Presented | None:
+        """The question waiting for an answer, if any."""
+        return self._current
+
+    @property
+    def last_outcome(self) -> Outcome | None:
+        """The outcome of the latest answer (updated by :meth:`override`)."""
+        return self._last_outcome
+
+    def next_question(self) -> Presented | None:
+        """The next question to show, or None when the session has nothing left.
+
+        Calling it again before answering returns the same question.
+        """
+        if self._current is not None:
+            return self._current
+        picked = self._pick_from_queue() if self._queue is not None else self._pick_practice()
+        if picked is None:
+            return None
+        qid, reason, total = picked
+        question = self.questions[qid]
+        params = draw_params(question, self._rng)
+        concept = self.bank.concepts.get(question.concept) if question.concept else None
+        self._position += 1
+        self._current = Presented(
+            question=question,
+            prompt=render_prompt(question, params),
+            params=params,
+            position=self._position,
+            total=total,
+            chapter=question.chapter,
+            concept_name=concept.name if concept else None,
+            reason=reason,
+            shown_at=self._now(),
+        )
+        return self._current
+
+    def skip(self) -> None:
+        """Drop the waiting question from this session without recording anything."""
+        if self._current is not None:
+            self._skipped.add(self._current.question.id)
+            self._last_id = self._current.question.id
+            self._current = None
+
+    def _pick_from_queue(self) -> tuple[str, str, int] | None:
+        assert self._queue is not None
+        while self._queue_index < len(self._queue):
+            qid = self._queue[self._queue_index]
+            self._queue_index += 1
+            if qid not in self._skipped and qid in self.questions:
+                return qid, "notebook" if self.notebook_only else "queue", len(self._queue)
+        return None
+
+    def _new_allowance(self, now: datetime) -> int:
+        limit = self._new_limit if self._new_limit is not None else int(self.store.get_setting("daily_new_limit"))
+        return max(0, limit - self.store.new_since(start_of_day(now, local_zone(now))))
+
+    def _held(self, qid: str) -> bool:
+        concept = self.questions[qid].concept
+        return concept is not None and self._position < self._held_until.get(concept, 0)
+
+    def _pick_practice(self) -> tuple[str, str, int] | None:
+        now = self._now()
+        usable = self.questions.keys() - self._skipped
+
+        due = [qid for qid in self.store.due_ids(now) if qid in usable]
+        allowance = self._new_allowance(now)
+        new: list[str] = []
+        if allowance:
+            for qid in self.questions:
+                if qid not in self._seen and qid in usable:
+                    new.append(qid)
+                    if len(new) >= allowance:
+                        break
+        ahead = [qid for qid in self.store.learning_ids_due_by(now + LEARN_AHEAD) if qid in usable]
+
+        held: tuple[str, str] | None = None
+        chosen: tuple[str, str] | None = None
+        for reason, ids in (("due", due), ("new", new), ("learning", ahead)):
+            for qid in ids:
+                if qid == self._last_id:
+                    continue
+                if self._held(qid):
+                    held = held or (qid, reason)
+                    continue
+                chosen = (qid, reason)
+                break
+            if chosen:
+                break
+        chosen = chosen or held
+        if chosen is None:
+            return None
+        remaining = len(set(due) | set(new)) - (chosen[0] in due or chosen[0] in new)
+        return chosen[0], chosen[1], self._position + 1 + remaining
+
+    # -- answering -------------------------------------------------------------------------
+
+    def answer(self, response: str) -> Outcome:
+        """Grade the waiting question and record the answer (log, card, notebook) in one committed transaction."""
+        presented = self._current
+        if presented is None:
+            raise RuntimeError("no question is waiting for an answer; call next_question() first")
+        question = presented.question
+        result = self._grade(question, response, self.bank, params=presented.params or None)
+        now = self._now()
+        shown_at = presented.shown_at or now
+        duration_ms = max(0, int((now - shown_at).total_seconds() * 1000))
+        mode = "drill" if presented.is_drill and self.mode == "practice" else self.mode
+        receipt = self.store.record_answer(
+            question_id=question.id,
+            question_type=question.type,
+            response=response,
+            verdict=result.verdict,
+            score=result.score,
+            at=now,
+            duration_ms=duration_ms,
+            mode=mode,
+            params=presented.params or None,
+        )
+        # Only now, with the answer safely committed, does the session move on.
+        self._current = None
+        self._last_id = question.id
+        self._seen.add(question.id)
+        self._last_receipt = receipt
+        if result.verdict == "correct":
+            self._tally.correct += 1
+        elif result.verdict == "partial":
+            self._tally.partial += 1
+        else:
+            self._tally.wrong += 1
+            if question.id not in self._tally.wrong_ids:
+                self._tally.wrong_ids.append(question.id)
+        if receipt.rating == AGAIN:
+            self._hold_siblings(question)
+        self._last_outcome = Outcome(
+            presented=presented,
+            result=result,
+            rating=RATING_NAMES[receipt.rating],
+            due=receipt.card_after.due if receipt.card_after else None,
+            notebook_status=receipt.notebook_status,
+            review_id=receipt.review_id,
+        )
+        return self._last_outcome
+
+    def _hold_siblings(self, question: Question) -> None:
+        if question.concept and self._sibling_gap > 0:
+            self._held_until[question.concept] = self._position + self._sibling_gap
+
+    def override(self, rating: str) -> None:
+        """Re-rate the last answer: "easy" (I knew it well) or "again" (I guessed, or the grader was generous).
+
+        It is rescheduled from its pre-answer card state, the notebook redone,
+        and the override logged. :attr:`last_outcome` shows the new rating.
+        """
+        if self._last_receipt is None or self._last_outcome is None:
+            raise RuntimeError("there is no answer to override yet")
+        value = override_rating(rating)
+        receipt = self.store.record_override(self._last_receipt, value, at=self._now())
+        if value == AGAIN:
+            self._hold_siblings(self._last_outcome.presented.question)
+        outcome = self._last_outcome
+        outcome.rating = RATING_NAMES[receipt.rating]
+        outcome.due = receipt.card_after.due if receipt.card_after else None
+        outcome.notebook_status = receipt.notebook_status
+        outcome.overridden = True
+
+    @property
+    def summary(self) -> SessionSummary:
+        """Counts of this session's answers by verdict, elapsed time and the ids answered wrong."""
+        tally = self._tally
+        elapsed = max(0.0, (self._now() - self._started).total_seconds())
+        return SessionSummary(
+            answered=tally.correct + tally.partial + tally.wrong,
+            correct=tally.correct,
+            partial=tally.partial,
+            wrong=tally.wrong,
+            elapsed_seconds=elapsed,
+            wrong_question_ids=tuple(tally.wrong_ids),
+        )
+
+    def describe(self) -> dict[str, Any]:
+        """What the session holds, for a start screen: questions in scope, due now, new allowed today, notebook size."""
+        now = self._now()
+        usable = self.questions.keys()
+        return {
+            "questions": len(self.questions),
+            "due": sum(1 for qid in self.store.due_ids(now) if qid in usable),
+            "new_available": min(self._new_allowance(now), sum(1 for qid in usable if qid not in self._seen)),
+            "notebook": sum(1 for qid in self.store.notebook_ids() if qid in usable),
+        }

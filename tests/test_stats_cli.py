@@ -1,0 +1,248 @@
+"""Mastery, activity and accuracy statistics, and the `revise stats` command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from revise.cli import build_parser, main
+from revise.drills import practice_questions
+from revise.mastery import (
+    MASTERED_RETRIEVABILITY,
+    accuracy,
+    answers_per_day,
+    collect_stats,
+    compute_mastery,
+    current_streak,
+    most_wrong,
+    start_of_day,
+    stats_to_json,
+)
+from revise.model import Bank
+from revise.scheduling import REVIEW, retrievability
+from revise.store import DB_NAME, Store
+
+T0 = datetime(2025, 3, 1, 8, 0, tzinfo=timezone.utc)
+UTC8 = timezone(timedelta(hours=8))
+SCORES = {"correct": 1.0, "partial": 0.5, "incorrect": 0.0}
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    with Store.open(tmp_path / "data") as opened:
+        yield opened
+
+
+def answer(store: Store, qid: str, verdict: str, at: datetime, qtype: str = "fill") -> None:
+    store.record_answer(question_id=qid, question_type=qtype, response="", verdict=verdict, score=SCORES[verdict], at=at)
+
+
+# -- mastery -------------------------------------------------------------------------------------
+
+
+def test_mastery_is_retrievability_unseen_counts_zero_and_groups_take_the_mean(fixture_bank: Bank, store: Store) -> None:
+    answer(store, "mkt-4p-list", "correct", T0)
+    answer(store, "mkt-4p-list", "correct", T0 + timedelta(minutes=10))
+    answer(store, "val-fixed", "partial", T0)
+    answer(store, "drill:4p:odd", "incorrect", T0)
+    now = T0 + timedelta(days=4)
+    report = compute_mastery(fixture_bank, store, now=now, tz=timezone.utc)
+    cards = store.card_states()
+    for qid in ("mkt-4p-list", "val-fixed", "drill:4p:odd"):
+        assert report.questions[qid] == pytest.approx(retrievability(cards[qid], now))
+        assert 0 < report.questions[qid] < 1
+    assert report.questions["mkt-4c-odd"] == 0.0
+    assert len(report.questions) == 19
+
+    def mean(ids) -> float:
+        ids = list(ids)
+        return sum(report.questions[qid] for qid in ids) / len(ids)
+
+    practised = practice_questions(fixture_bank)
+    by_chapter = {group.key: group for group in report.chapters}
+    assert list(by_chapter) == ["营销理论", "客户价值与满意"]
+    for title, group in by_chapter.items():
+        ids = [qid for qid, q in practised.items() if q.chapter == title]
+        assert group.questions == len(ids)
+        assert group.mastery == pytest.approx(mean(ids))
+    assert report.concepts["4p"].mastery == pytest.approx(mean(qid for qid, q in practised.items() if q.concept == "4p"))
+    assert report.concepts["4p"].name == "4P营销组合"
+    assert report.bank.mastery == pytest.approx(mean(practised))
+    assert report.bank.questions == 19
+
+
+def test_new_learning_due_today_and_mastered_counts(fixture_bank: Bank, store: Store) -> None:
+    answer(store, "mkt-4p-list", "correct", T0)
+    answer(store, "mkt-4p-list", "correct", T0 + timedelta(minutes=10))  # graduates to review
+    answer(store, "mkt-4c-odd", "incorrect", T0)  # learning, due a minute later
+    answer(store, "val-fixed", "incorrect", T0)
+    now = T0 + timedelta(hours=1)
+    report = compute_mastery(fixture_bank, store, now=now, tz=timezone.utc)
+    assert store.get_card("mkt-4p-list").card.state == REVIEW
+    assert report.questions["mkt-4p-list"] >= MASTERED_RETRIEVABILITY
+    marketing, value = report.chapters
+    assert (marketing.new, marketing.learning, marketing.due_today, marketing.mastered) == (12, 1, 1, 1)
+    assert (value.new, value.learning, value.due_today, value.mastered) == (4, 1, 1, 0)
+    assert (report.bank.new, report.bank.learning, report.bank.due_today, report.bank.mastered) == (16, 2, 2, 1)
+    # A learning card answered wrong is not "mastered", however fresh it is.
+    assert report.questions["mkt-4c-odd"] >= MASTERED_RETRIEVABILITY
+    # Much later the reviewed card is due today and no longer mastered.
+    later = compute_mastery(fixture_bank, store, now=T0 + timedelta(days=200), tz=timezone.utc)
+    assert later.chapters[0].due_today == 2 and later.chapters[0].mastered == 0
+
+
+def test_questions_gone_from_the_bank_do_not_count_towards_mastery(fixture_bank: Bank, store: Store) -> None:
+    answer(store, "gone", "correct", T0)
+    report = compute_mastery(fixture_bank, store, now=T0, tz=timezone.utc)
+    assert "gone" not in report.questions
+    assert report.bank.new == 19
+    assert compute_mastery(fixture_bank, store, now=T0, include_drills=False).bank.questions == 11
+
+
+# -- activity ------------------------------------------------------------------------------------
+
+
+def test_answers_per_day_use_local_days(store: Store) -> None:
+    answer(store, "a", "correct", datetime(2025, 3, 1, 15, 30, tzinfo=timezone.utc))  # 23:30 on 1 March in UTC+8
+    answer(store, "b", "correct", datetime(2025, 3, 1, 16, 30, tzinfo=timezone.utc))  # 00:30 on 2 March
+    answer(store, "c", "correct", datetime(2025, 3, 2, 9, 0, tzinfo=timezone.utc))
+    answer(store, "old", "correct", datetime(2024, 1, 1, tzinfo=timezone.utc))  # outside the window
+    now = datetime(2025, 3, 2, 10, 0, tzinfo=timezone.utc)
+    days = answers_per_day(store, now, UTC8)
+    assert len(days) == 90
+    assert days[-1] == (date(2025, 3, 2), 2)
+    assert days[-2] == (date(2025, 3, 1), 1)
+    assert days[0][0] == date(2025, 3, 2) - timedelta(days=89)
+    assert sum(count for _, count in days) == 3
+    assert start_of_day(now, UTC8) == datetime(2025, 3, 1, 16, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(
+    ("day_offsets", "streak"),
+    [
+        ([0, 1, 2, 4], 3),
+        ([1, 2, 3], 3),  # nothing yet today: yesterday's streak still stands
+        ([2, 3], 0),
+        ([0], 1),
+        ([], 0),
+        (list(range(120)), 120),  # longer than the 90-day window
+    ],
+)
+def test_the_streak_counts_consecutive_days_ending_today(store: Store, day_offsets: list[int], streak: int) -> None:
+    now = datetime(2025, 6, 1, 12, 0, tzinfo=timezone.utc)
+    for offset in day_offsets:
+        answer(store, f"q{offset}", "correct", now - timedelta(days=offset, hours=1))
+    assert current_streak(store, now, timezone.utc) == streak
+
+
+def test_accuracy_overall_and_per_type_and_the_most_often_wrong(fixture_bank: Bank, store: Store) -> None:
+    for index, (qid, qtype, verdict) in enumerate(
+        [
+            ("mkt-4p-list", "fill", "incorrect"),
+            ("mkt-4p-list", "fill", "incorrect"),
+            ("mkt-4p-list", "fill", "correct"),
+            ("mkt-4c-odd", "choice", "correct"),
+            ("mkt-4c-odd", "choice", "partial"),
+            ("val-fixed", "numeric", "incorrect"),
+            ("gone", "choice", "incorrect"),
+            ("gone", "choice", "incorrect"),
+            ("gone", "choice", "incorrect"),
+        ]
+    ):
+        answer(store, qid, verdict, T0 + timedelta(minutes=index), qtype)
+    overall, by_type = accuracy(store)
+    assert (overall.answered, overall.correct, overall.partial, overall.incorrect) == (9, 2, 1, 6)
+    assert overall.accuracy == pytest.approx(2 / 9)
+    assert list(by_type) == ["fill", "choice", "numeric"]
+    assert (by_type["fill"].correct, by_type["fill"].answered, by_type["fill"].label) == (1, 3, "填空题")
+    assert by_type["choice"].accuracy == pytest.approx(1 / 5)
+    wrong = most_wrong(fixture_bank, store, practice_questions(fixture_bank), top=5)
+    assert [(w.question_id, w.incorrect, w.answered) for w in wrong] == [("mkt-4p-list", 2, 3), ("val-fixed", 1, 1)]
+    assert most_wrong(fixture_bank, store, practice_questions(fixture_bank), top=1)[0].question_id == "mkt-4p-list"
+
+
+def test_collect_stats_and_its_json(fixture_bank: Bank, store: Store) -> None:
+    answer(store, "mkt-4p-list", "incorrect", T0)
+    answer(store, "val-fixed", "correct", T0)
+    stats = collect_stats(fixture_bank, store, now=T0 + timedelta(hours=2), tz=timezone.utc)
+    data = json.loads(json.dumps(stats_to_json(stats)))
+    assert data["bank"]["questions"] == 19 and data["bank"]["new"] == 17
+    assert [c["name"] for c in data["chapters"]] == ["营销理论", "客户价值与满意"]
+    assert data["streak_days"] == 1
+    assert data["answers_per_day"][-1] == {"date": "2025-03-01", "answers": 2}
+    assert data["accuracy"]["answered"] == 2 and data["accuracy"]["accuracy"] == 0.5
+    assert [w["question_id"] for w in data["most_wrong"]] == ["mkt-4p-list"]
+    assert {q["id"] for q in data["questions"] if q["drill"]} == {qid for qid in practice_questions(fixture_bank) if qid.startswith("drill:")}
+
+
+# -- the command ---------------------------------------------------------------------------------
+
+
+def test_stats_is_a_registered_command() -> None:
+    assert "stats" in build_parser().format_help()
+
+
+def test_stats_prints_a_table_per_chapter(fixture_bank_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with Store.open(tmp_path) as store:
+        answer(store, "mkt-4p-tf", "incorrect", datetime.now(timezone.utc))
+    assert main(["stats", "--bank", str(fixture_bank_path), "--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    for text in ("营销理论", "客户价值与满意", "Mastery", "Due today", "Streak: 1 day", "Accuracy: 0% of 1 answer", "mkt-4p-tf"):
+        assert text in out
+
+
+def test_stats_json_for_scripts(fixture_bank_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    now = datetime.now(timezone.utc)
+    with Store.open(tmp_path) as store:
+        for verdict in ("incorrect", "correct", "correct"):
+            answer(store, "mkt-4c-odd", verdict, now)
+    assert main(["stats", "--json", "--bank", str(fixture_bank_path), "--data-dir", str(tmp_path)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["bank"]["questions"] == 19 and data["bank"]["new"] == 18
+    assert len(data["answers_per_day"]) == 90 and data["answers_per_day"][-1]["answers"] == 3
+    assert data["accuracy"]["correct"] == 2
+    assert main(["stats", "--json", "--no-drills", "--bank", str(fixture_bank_path), "--data-dir", str(tmp_path)]) == 0
+    assert json.loads(capsys.readouterr().out)["bank"]["questions"] == 11
+
+
+def test_stats_with_an_unwritable_data_dir_says_so_and_exits_1(fixture_bank_path: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    completed = subprocess.run(
+        [sys.executable, "-m", "revise", "stats", "--bank", str(fixture_bank_path), "--data-dir", str(blocker / "data")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert completed.returncode == 1
+    assert "data directory" in completed.stderr and str(blocker / "data") in completed.stderr
+    assert "Traceback" not in completed.stderr + completed.stdout
+
+
+def test_stats_tells_the_user_where_a_corrupt_database_went(fixture_bank_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / DB_NAME).write_bytes(b"this is not a database at all" * 10)
+    assert main(["stats", "--bank", str(fixture_bank_path), "--data-dir", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    [moved] = tmp_path.glob(f"{DB_NAME}.corrupt-*")
+    assert str(moved) in err and "nothing was deleted" in err
+    assert moved.read_bytes() == b"this is not a database at all" * 10
+
+
+def test_stats_with_a_broken_bank_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    (bank / "01.yaml").write_text("chapter: x\nquestions:\n  - id: q\n    type: nonsense\n", encoding="utf-8")
+    assert main(["stats", "--bank", str(bank), "--data-dir", str(tmp_path / "data")]) == 1
+    assert "error" in capsys.readouterr().err
+
+
+def test_stats_accepts_the_common_options_before_the_command(fixture_bank_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with Store.open(tmp_path) as store:
+        answer(store, "val-fixed", "correct", datetime.now(timezone.utc))
+    assert main(["--bank", str(fixture_bank_path), "--data-dir", str(tmp_path), "stats", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["accuracy"]["answered"] == 1
