@@ -1,7 +1,7 @@
 """Mastery and statistics: how well the student knows each question, concept, chapter and the bank.
 
-- A question's mastery is its FSRS retrievability now; a question never seen
-  counts 0. A concept's, a chapter's and the bank's mastery is the mean over
+- A question's mastery is its FSRS retrievability now; a question never seen,
+  or still in its (re)learning steps after a new or wrong answer, counts 0. A concept's, a chapter's and the bank's mastery is the mean over
   their questions (drills included unless asked otherwise).
 - Counts per group: new (never answered), learning (in FSRS (re)learning
   steps), due today (due before the end of the local day) and mastered
@@ -167,8 +167,10 @@ def compute_mastery(
                 sums[2] += 1
             continue
         state, stability, last_review, due = card
-        value = values[qid] = retrievability_of(stability, last_review, now_utc)
         learning = state != REVIEW
+        # fsrs counts whole days, so a card failed a minute ago has R = 1; until it
+        # graduates from the learning steps it is not known, so it counts 0.
+        value = values[qid] = 0.0 if learning else retrievability_of(stability, last_review, now_utc)
         mastered = not learning and value >= MASTERED_RETRIEVABILITY
         for sums in groups:
             sums[0] += 1

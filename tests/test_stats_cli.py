@@ -53,9 +53,12 @@ def test_mastery_is_retrievability_unseen_counts_zero_and_groups_take_the_mean(f
     now = T0 + timedelta(days=4)
     report = compute_mastery(fixture_bank, store, now=now, tz=timezone.utc)
     cards = store.card_states()
-    for qid in ("mkt-4p-list", "val-fixed", "drill:4p:odd"):
-        assert report.questions[qid] == pytest.approx(retrievability(cards[qid], now))
-        assert 0 < report.questions[qid] < 1
+    assert cards["mkt-4p-list"].state == REVIEW  # graduated after two correct answers
+    assert report.questions["mkt-4p-list"] == pytest.approx(retrievability(cards["mkt-4p-list"], now))
+    assert 0 < report.questions["mkt-4p-list"] < 1
+    for qid in ("val-fixed", "drill:4p:odd"):  # still in the learning steps: not known yet
+        assert cards[qid].state != REVIEW
+        assert report.questions[qid] == 0.0
     assert report.questions["mkt-4c-odd"] == 0.0
     assert len(report.questions) == 19
 
@@ -76,6 +79,15 @@ def test_mastery_is_retrievability_unseen_counts_zero_and_groups_take_the_mean(f
     assert report.bank.questions == 19
 
 
+def test_a_question_failed_today_is_not_shown_as_known(fixture_bank: Bank, store: Store) -> None:
+    answer(store, "mkt-4p-list", "incorrect", T0)
+    now = T0 + timedelta(minutes=5)
+    assert retrievability(store.card_states()["mkt-4p-list"], now) == pytest.approx(1.0)  # fsrs counts whole days
+    report = compute_mastery(fixture_bank, store, now=now, tz=timezone.utc)
+    assert report.questions["mkt-4p-list"] == 0.0
+    assert report.concepts["4p"].mastered == 0
+
+
 def test_new_learning_due_today_and_mastered_counts(fixture_bank: Bank, store: Store) -> None:
     answer(store, "mkt-4p-list", "correct", T0)
     answer(store, "mkt-4p-list", "correct", T0 + timedelta(minutes=10))  # graduates to review
@@ -89,8 +101,8 @@ def test_new_learning_due_today_and_mastered_counts(fixture_bank: Bank, store: S
     assert (marketing.new, marketing.learning, marketing.due_today, marketing.mastered) == (12, 1, 1, 1)
     assert (value.new, value.learning, value.due_today, value.mastered) == (4, 1, 1, 0)
     assert (report.bank.new, report.bank.learning, report.bank.due_today, report.bank.mastered) == (16, 2, 2, 1)
-    # A learning card answered wrong is not "mastered", however fresh it is.
-    assert report.questions["mkt-4c-odd"] >= MASTERED_RETRIEVABILITY
+    # A learning card answered wrong is neither "mastered" nor counted as known, however fresh it is.
+    assert report.questions["mkt-4c-odd"] == 0.0
     # Much later the reviewed card is due today and no longer mastered.
     later = compute_mastery(fixture_bank, store, now=T0 + timedelta(days=200), tz=timezone.utc)
     assert later.chapters[0].due_today == 2 and later.chapters[0].mastered == 0
