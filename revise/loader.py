@@ -9,8 +9,10 @@ everything wrong becomes a :class:`Problem`.
 from __future__ import annotations
 
 import difflib
+import gc
 import os
 import re
+from contextlib import contextmanager
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -827,8 +829,29 @@ def _size(path: Path) -> int:
         return 0
 
 
+@contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small acyclic objects.
+
+    Parsing creates hundreds of thousands of YAML nodes and model objects; the
+    collector's repeated passes over them cost a third of the load time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load_bank(paths: Iterable[Path | str]) -> LoadResult:
     """Load every chapter under the given files and directories, with all problems found."""
+    with _without_cyclic_gc():
+        return _load_bank(paths)
+
+
+def _load_bank(paths: Iterable[Path | str]) -> LoadResult:
     chapter_files, paper_files, problems = discover_files(Path(p) for p in paths)
     bank = Bank()
     bank.paper_files = paper_files
