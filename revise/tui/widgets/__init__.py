@@ -1,0 +1,1 @@
+"""Widgets of the app: answer forms per question type, bars and the review heatmap."""
