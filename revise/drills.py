@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import weakref
 
 from revise.model import Bank, ChoiceQuestion, Concept, FillQuestion, Member, Question, TrueFalseQuestion
 
@@ -174,8 +175,31 @@ def swap_drill(concept: Concept, pool: list[tuple[Member, Concept]]) -> TrueFals
     return TrueFalseQuestion(**_common(concept, "swap", prompt, explanation), answer=not swapped)
 
 
+# Drills of each loaded bank, built once: every practice session and the home
+# screen ask for them. Keyed by id(bank); the entry goes when the bank does.
+_CACHE: dict[int, dict[str, tuple[Concept, list[Question]]]] = {}
+
+
+def _bank_cache(bank: Bank) -> dict[str, tuple[Concept, list[Question]]]:
+    key = id(bank)
+    if key not in _CACHE:
+        _CACHE[key] = {}
+        weakref.finalize(bank, _CACHE.pop, key, None)
+    return _CACHE[key]
+
+
 def concept_drills(concept: Concept, bank: Bank) -> list[Question]:
     """The drills of one concept, in DRILL_KINDS order; none when it has fewer than two members."""
+    cache = _bank_cache(bank)
+    cached = cache.get(concept.id)
+    if cached is not None and cached[0] is concept:
+        return list(cached[1])
+    drills = _build_drills(concept, bank)
+    cache[concept.id] = (concept, drills)
+    return list(drills)
+
+
+def _build_drills(concept: Concept, bank: Bank) -> list[Question]:
     if len(concept.members) < MIN_MEMBERS:
         return []
     drills: list[Question] = [list_drill(concept)]

@@ -190,3 +190,17 @@ def test_the_grader_accepts_the_keys_of_drills(fixture_bank: Bank) -> None:
     assert grading.grade(truth, "对" if truth.answer else "错", fixture_bank).verdict == "correct"
     listing = drills["drill:4p:list"]
     assert grading.grade(listing, "促销、产品、渠道、价格", fixture_bank).verdict == "correct"
+
+
+def test_drills_are_built_once_per_bank_and_rebuilt_for_a_new_concept(fixture_bank) -> None:
+    import dataclasses
+
+    from revise.drills import concept_drills
+
+    concept = fixture_bank.concepts["4p"]
+    first = concept_drills(concept, fixture_bank)
+    again = concept_drills(concept, fixture_bank)
+    assert again == first and all(a is b for a, b in zip(first, again))
+    renamed = dataclasses.replace(concept, name="营销4P")
+    rebuilt = concept_drills(renamed, fixture_bank)
+    assert rebuilt[0] is not first[0] and "营销4P" in rebuilt[0].prompt

@@ -1,21 +1,43 @@
-"""Subcommands of the `revise` command, one module each."""
+"""Subcommands of the `revise` command, one module each, and what they share."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from revise.loader import LoadResult, load_bank
-from revise.model import Bank
-from revise.paths import resolve_bank
+if TYPE_CHECKING:  # imported lazily: the app's start-up should not pay for the loader twice
+    from revise.model import Bank
+    from revise.store import Store
 
 
 def load_bank_or_report(args: argparse.Namespace, *, strict: bool = False) -> Bank | None:
     """Load the bank chosen by --bank/$REVISE_BANK; print its errors and return None when unusable."""
-    result: LoadResult = load_bank([resolve_bank(getattr(args, "bank", None))])
+    from revise.loader import load_bank
+    from revise.paths import resolve_bank
+
+    result = load_bank([resolve_bank(getattr(args, "bank", None))])
     if result.errors or (strict and result.warnings):
         for problem in result.errors:
             print(problem, file=sys.stderr)
         print(f"revise: the question bank has {len(result.errors)} error(s); run `revise validate` for details", file=sys.stderr)
         return None
     return result.bank
+
+
+def open_store_or_report(args: argparse.Namespace) -> Store | None:
+    """Open the progress store of --data-dir/$REVISE_DATA_DIR; print why not and return None when it cannot be.
+
+    Notices (e.g. a corrupt database moved aside) are printed to stderr.
+    """
+    from revise.paths import resolve_data_dir
+    from revise.store import Store, StoreError
+
+    try:
+        store = Store.open(resolve_data_dir(getattr(args, "data_dir", None)))
+    except StoreError as error:
+        print(f"revise: {error}", file=sys.stderr)
+        return None
+    for notice in store.notices:
+        print(f"revise: {notice}", file=sys.stderr)
+    return store

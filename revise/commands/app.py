@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 CACHE_DIR_NAME = "cache"
 CACHE_PREFIX = "bank-"
 # The modules whose code decides what a loaded bank looks like.
-BANK_CODE = ("loader.py", "model.py", "formula.py")
+BANK_CODE = ("loader.py", "model.py", "formula.py", "papers.py")
 
 
 def bank_files(bank_path: Path) -> list[Path]:

@@ -25,27 +25,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-drills", action="store_true", help="leave the generated concept drills out of mastery and counts")
 
 
-def open_store_or_report(args: argparse.Namespace) -> Store | None:
-    """Open the progress store of --data-dir/$REVISE_DATA_DIR; print why not and return None when it cannot be.
-
-    Notices (e.g. a corrupt database moved aside) are printed to stderr.
-    """
-    from revise.paths import resolve_data_dir
-    from revise.store import Store, StoreError
-
-    try:
-        store = Store.open(resolve_data_dir(getattr(args, "data_dir", None)))
-    except StoreError as error:
-        print(f"revise: {error}", file=sys.stderr)
-        return None
-    for notice in store.notices:
-        print(f"revise: {notice}", file=sys.stderr)
-    return store
-
-
 def run(args: argparse.Namespace) -> int:
     """Print the statistics; exit 1 when the bank or the data dir is unusable."""
-    from revise.commands import load_bank_or_report
+    from revise.commands import load_bank_or_report, open_store_or_report
     from revise.mastery import collect_stats, stats_to_json
     from revise.store import StoreError
 
