@@ -55,3 +55,16 @@ def test_the_hygiene_check_can_fail(tmp_path: Path) -> None:
     script = "import sys; import leaky; sys.exit(1 if 'textual' in sys.modules else 0)"
     completed = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, timeout=120)
     assert completed.returncode == 1
+
+
+def test_command_line_parsing_stays_light() -> None:
+    """Every command module defers its heavy imports to run(), so `revise --help` and start-up stay fast."""
+    script = (
+        "import sys\n"
+        "from revise.cli import build_parser\n"
+        "build_parser()\n"
+        "heavy = [m for m in ('yaml', 'revise.loader', 'revise.grading', 'revise.store', 'textual', 'pypinyin', 'opencc') if m in sys.modules]\n"
+        "sys.exit(f'imported at parse time: {heavy}' if heavy else 0)\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from revise.loader import load_bank
-from revise.paths import resolve_bank
-
 NAME = "validate"
 HELP = "check question bank files and report problems as path:line: message"
 
@@ -19,6 +16,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print one line per problem and a summary; exit 1 on errors (or warnings with --strict)."""
+    from revise.loader import load_bank
+    from revise.paths import resolve_bank
+
     paths = args.paths or [resolve_bank(args.bank)]
     result = load_bank(paths)
     for problem in result.problems:
