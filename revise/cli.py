@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-COMMAND_MODULES = ("validate", "grade", "stats", "paper")
+COMMAND_MODULES = ("validate", "grade", "stats", "paper", "exam")
 
 
 def add_common_options(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:

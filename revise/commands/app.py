@@ -17,8 +17,9 @@ import os
 import pickle
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from revise.commands import load_bank_or_report
 
@@ -109,8 +110,14 @@ def load_bank_for_app(args: argparse.Namespace, data_dir: Path) -> Bank | None:
     return bank
 
 
-def run_app(args: argparse.Namespace) -> int:
-    """Open the progress store in the data dir, load the bank and run the app until the student quits."""
+def run_app(args: argparse.Namespace, *, check_bank: Callable[[Bank], str | None] | None = None, **app_options: Any) -> int:
+    """Open the progress store in the data dir, load the bank and run the app until the student quits.
+
+    Shared by the commands that open the app: `check_bank` may refuse the
+    loaded bank with a message (exit 1, before the app starts), and
+    `app_options` go to :func:`revise.tui.app.build_app` (e.g. ``exam=`` for
+    ``revise exam``).
+    """
     from revise.paths import resolve_data_dir
     from revise.store import Store, StoreError
 
@@ -127,6 +134,10 @@ def run_app(args: argparse.Namespace) -> int:
         if not bank.questions:
             print("revise: the question bank has no questions; check --bank or $REVISE_BANK", file=sys.stderr)
             return 1
+        problem = check_bank(bank) if check_bank is not None else None
+        if problem:
+            print(f"revise: {problem}", file=sys.stderr)
+            return 1
 
         # The bank lives as long as the app: move it out of the garbage collector's way, so
         # collections during start-up (and the session) do not walk its thousands of objects.
@@ -134,6 +145,6 @@ def run_app(args: argparse.Namespace) -> int:
 
         from revise.tui.app import build_app
 
-        app = build_app(bank, store, notices=store.notices)
+        app = build_app(bank, store, notices=store.notices, **app_options)
         app.run()
     return app.return_code or 0

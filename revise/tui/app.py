@@ -10,6 +10,7 @@ shows what they return and passes on what the student typed.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,15 @@ if TYPE_CHECKING:
 Clock = Callable[[], datetime]
 
 
+@dataclass(frozen=True)
+class ExamRequest:
+    """A mock exam to open when the app starts (``revise exam``): a paper id (None: let the student pick), time limit, seed."""
+
+    paper_id: str | None = None
+    minutes: int | None = None
+    seed: int | None = None
+
+
 def system_clock() -> datetime:
     """The current time, timezone-aware in UTC."""
     return datetime.now(timezone.utc)
@@ -42,7 +52,7 @@ def _lazy_grade(*args: Any, **kwargs: Any) -> Any:
 
 
 class ReviseApp(App[None]):
-    """客户关系管理 revision: home, practice with feedback, study mode, statistics and settings."""
+    """客户关系管理 revision: home, practice with feedback, study mode, mock exams, statistics and settings."""
 
     CSS_PATH = "revise.tcss"
     TITLE = "revise"
@@ -65,6 +75,7 @@ class ReviseApp(App[None]):
         rng_seed: int | None = None,
         notices: Iterable[str] = (),
         theme: str | None = None,
+        exam: ExamRequest | None = None,
     ) -> None:
         super().__init__()
         self.bank = bank
@@ -74,6 +85,7 @@ class ReviseApp(App[None]):
         self.rng_seed = rng_seed
         self.notices = [str(notice) for notice in notices]
         self.show = DisplayScript(store.get_setting("display_script"))
+        self.exam_request = exam
         if theme:
             self.theme = theme
 
@@ -84,8 +96,18 @@ class ReviseApp(App[None]):
         return HomeScreen()
 
     def on_mount(self) -> None:
-        """Tell the student about anything the store had to repair."""
+        """Open the exam asked for (or offer an unfinished one), then tell the student about anything the store had to repair."""
+        if self.exam_request is not None:
+            from revise.tui.screens.exam import open_exam
+
+            open_exam(self, self.exam_request)
+        elif self.store.unfinished_exam_attempt() is not None:
+            # Only now import the exam code (and the grader it needs): most starts have no unfinished attempt.
+            from revise.tui.screens.exam import offer_unfinished
+
+            offer_unfinished(self)
         if self.notices:
+            # Last, so that it is on top of (and not closed by) whatever the exam opened.
             from revise.tui.screens.dialogs import NoticeDialog
 
             self.push_screen(NoticeDialog("进度数据库已修复", "\n\n".join(self.notices)))
@@ -173,6 +195,18 @@ class ReviseApp(App[None]):
 
         self.open_screen(StatisticsScreen())
 
+    def action_exam(self) -> None:
+        """模拟考试: resume an unfinished mock exam, or pick a paper and start the clock."""
+        from revise.tui.screens.exam import open_exam
+
+        open_exam(self, ExamRequest())
+
+    def start_exam(self, request: ExamRequest) -> None:
+        """Open the mock exam `request` asks for (an unfinished attempt is offered first)."""
+        from revise.tui.screens.exam import open_exam
+
+        open_exam(self, request)
+
     def action_settings(self) -> None:
         """设置: display script, daily new limit, retention, skipping feedback."""
         from revise.tui.screens.settings import SettingsScreen
@@ -200,12 +234,15 @@ def build_app(
     rng_seed: int | None = None,
     notices: Iterable[str] = (),
     theme: str | None = None,
+    exam: ExamRequest | None = None,
 ) -> ReviseApp:
     """The app for `bank` and `store`, used alike by `revise` and the tests.
 
     `clock` (returning aware datetimes) and `rng_seed` make sessions
     deterministic; `tz` fixes the local day used for "today" and streaks;
     `notices` are shown in a dialog at start (e.g. that a corrupt database
-    was moved aside); `theme` picks a Textual theme such as "textual-light".
+    was moved aside); `theme` picks a Textual theme such as "textual-light";
+    `exam` opens a mock exam at start (``revise exam``) instead of leaving the
+    student on the home screen.
     """
-    return ReviseApp(bank, store, clock=clock, tz=tz, rng_seed=rng_seed, notices=notices, theme=theme)
+    return ReviseApp(bank, store, clock=clock, tz=tz, rng_seed=rng_seed, notices=notices, theme=theme, exam=exam)

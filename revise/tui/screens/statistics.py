@@ -1,4 +1,4 @@
-"""统计: streak, reviews per day (90 days), accuracy per type, mastery per chapter and concept, most-wrong questions."""
+"""统计: streak, reviews per day (90 days), accuracy per type, mastery per chapter and concept, most-wrong questions, mock exams."""
 
 from __future__ import annotations
 
@@ -20,21 +20,48 @@ from revise.tui.widgets.keyfooter import KeyFooter
 from revise.tui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
+    from revise.exam import AttemptSummary
     from revise.mastery import Stats
     from revise.tui.app import ReviseApp
 
 MOST_WRONG = 20
 PROMPT_COLUMN_WIDTH = 40
+SPARK_LEVELS = "▁▂▃▄▅▆▇█"
+# The score trend shows at most this many attempts (the newest).
+SPARK_LENGTH = 30
+
+
+def sparkline(fractions: list[float]) -> str:
+    """One block character per value between 0 and 1 (▁ for 0, █ for 1), oldest first."""
+    top = len(SPARK_LEVELS) - 1
+    return "".join(SPARK_LEVELS[round(max(0.0, min(1.0, value)) * top)] for value in fractions)
+
+
+def score_fraction(attempt: AttemptSummary) -> float | None:
+    """An attempt's score as a fraction of full marks (None until it is handed in)."""
+    if attempt.score is None or not attempt.max_score:
+        return None
+    return attempt.score / attempt.max_score
+
+
+def trend_text(current: float, previous: float | None) -> str:
+    """"↑ 8%", "↓ 5%" or "→ 0%" against the previous attempt ("—" for the first)."""
+    if previous is None:
+        return "—"
+    change = round((current - previous) * 100)
+    arrow = "↑" if change > 0 else "↓" if change < 0 else "→"
+    return f"{arrow} {abs(change)}%"
 
 
 class StatisticsScreen(Screen[None]):
-    """Three tabs: an overview, mastery bars, and the questions most often wrong."""
+    """Four tabs: an overview, mastery bars, the questions most often wrong, and the mock exams taken."""
 
     BINDINGS = [
         Binding("escape", "app.home", "返回", id="statistics.back", tooltip="Back to the home screen"),
         Binding("1", "tab('overview')", "概览", id="statistics.overview", tooltip="Streak, reviews per day, accuracy per type"),
         Binding("2", "tab('mastery')", "掌握度", id="statistics.mastery", tooltip="Mastery per chapter and concept"),
         Binding("3", "tab('wrong')", "常错题", id="statistics.wrong", tooltip="The questions most often wrong"),
+        Binding("4", "tab('exams')", "模拟考试", id="statistics.exams", tooltip="Mock exam scores over time; Enter opens a report"),
     ]
 
     app: ReviseApp  # type: ignore[assignment]
@@ -55,12 +82,21 @@ class StatisticsScreen(Screen[None]):
                 table: DataTable = DataTable(id="wrong-table", cursor_type="row", zebra_stripes=True)
                 yield table
                 yield Static(id="wrong-detail", markup=False)
+            with TabPane("模拟考试", id="exams"):
+                yield Static(id="exam-trend", markup=False)
+                exams: DataTable = DataTable(id="exam-table", cursor_type="row", zebra_stripes=True)
+                yield exams
         yield KeyFooter()
 
     def on_mount(self) -> None:
         """Set the subtitle and fill the tabs."""
         self.sub_title = "统计"
         self.refresh_text()
+
+    def on_screen_resume(self) -> None:
+        """Back from an exam report (whose points may have been adjusted): redraw the exam history."""
+        if self.is_mounted and self.query("#exam-table"):
+            self.fill_exam_history()
 
     def refresh_text(self) -> None:
         """Recompute and redraw (also in a newly chosen display script)."""
@@ -72,6 +108,7 @@ class StatisticsScreen(Screen[None]):
         self._fill(self.query_one("#overview-body", VerticalScroll), list(self.overview_widgets(self.stats)))
         self._fill(self.query_one("#mastery-body", VerticalScroll), list(self.mastery_widgets(self.stats)))
         self.fill_wrong_table(self.stats)
+        self.fill_exam_history()
 
     @staticmethod
     def _fill(container: Widget, widgets: list[Widget]) -> None:
@@ -155,6 +192,98 @@ class StatisticsScreen(Screen[None]):
                 self.query_one("#wrong-detail", Static).update(plain(text))
                 return
 
+    def fill_exam_history(self) -> None:
+        """Every mock exam attempt (newest first) with its score and the change since the one before, and a sparkline."""
+        from revise.mastery import local_zone
+
+        app = self.app
+        table = self.query_one("#exam-table", DataTable)
+        table.clear(columns=True)
+        table.add_column(Text("日期"), width=16, key="date")
+        table.add_column(Text("试卷"), width=24, key="paper")
+        table.add_column(Text("得分"), width=9, key="score")
+        table.add_column(Text("得分率"), width=6, key="percent")
+        table.add_column(Text("趋势"), width=6, key="trend")
+        rows = self.exam_rows()
+        for attempt, previous in rows:
+            tz = app.tz or local_zone(attempt.started_at)
+            fraction = score_fraction(attempt)
+            if fraction is None:
+                score, share, trend = Text("未交卷", style="italic"), Text(""), Text("")
+            else:
+                score = Text(f"{attempt.score:g}/{attempt.max_score:g}", justify="right")
+                share = Text(percent(fraction), justify="right")
+                trend = Text(trend_text(fraction, previous), style="green" if previous is not None and fraction > previous else "red" if previous is not None and fraction < previous else "")
+            table.add_row(
+                Text(attempt.started_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")),
+                Text(app.show(attempt.paper_title), no_wrap=True, overflow="ellipsis"),
+                score,
+                share,
+                trend,
+                key=str(attempt.attempt_id),
+            )
+        fractions = [fraction for attempt, _ in reversed(rows) if (fraction := score_fraction(attempt)) is not None]
+        summary = self.query_one("#exam-trend", Static)
+        if not rows:
+            summary.update(plain("还没有考过模拟考试：在首页按 e 开始一场。"))
+            return
+        if not fractions:
+            summary.update(plain("还没有交过卷。"))
+            return
+        shown = fractions[-SPARK_LENGTH:]
+        latest = fractions[-1]
+        previous = fractions[-2] if len(fractions) > 1 else None
+        summary.update(
+            Content.assemble(
+                ("得分率走势 ", "$text-muted"),
+                (sparkline(shown), "$text-success"),
+                ("   最近一次 ", "$text-muted"),
+                (percent(latest), "bold"),
+                (f"（比上次 {trend_text(latest, previous)}）" if previous is not None else "", ""),
+                ("   最好 ", "$text-muted"),
+                (percent(max(fractions)), "bold"),
+                ("   Enter 查看成绩单", "$text-muted"),
+            )
+        )
+
+    def exam_rows(self) -> list[tuple[AttemptSummary, float | None]]:
+        """The attempts, newest first, each with the score fraction of the handed-in attempt before it."""
+        from revise.exam import attempt_history
+
+        history = attempt_history(self.app.store, self.app.bank)
+        rows: list[tuple[AttemptSummary, float | None]] = []
+        previous: float | None = None
+        for attempt in reversed(history):  # oldest first, to know the one before
+            rows.append((attempt, previous))
+            fraction = score_fraction(attempt)
+            if fraction is not None:
+                previous = fraction
+        return list(reversed(rows))
+
+    @on(DataTable.RowSelected, "#exam-table")
+    def _exam_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value is None:
+            return
+        self.open_report(int(event.row_key.value))
+
+    def open_report(self, attempt_id: int) -> None:
+        """Show the report of a handed-in attempt (adjustable while the bank still holds its questions)."""
+        from revise.exam import ExamError, ExamReport, ExamSession
+        from revise.tui.screens.exam_report import ExamReportScreen
+
+        app = self.app
+        record = app.store.exam_attempt(attempt_id)
+        if record is None or not record["report"]:
+            self.notify("这场考试还没有交卷：在首页按 e 继续。", timeout=4)
+            return
+        try:
+            session: ExamSession | None = ExamSession.resume(app.bank, app.store, attempt_id, clock=app.clock)
+        except ExamError:
+            session = None  # the bank changed since: the report can be read, not adjusted
+        report = session.report if session is not None and session.report is not None else ExamReport.from_json(record["report"])
+        app.push_screen(ExamReportScreen(report, session))
+
     def action_tab(self, tab: str) -> None:
-        """Switch to a tab: "overview", "mastery" or "wrong"."""
+        """Switch to a tab: "overview", "mastery", "wrong" or "exams"."""
         self.query_one(TabbedContent).active = tab
