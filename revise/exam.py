@@ -332,6 +332,23 @@ def unfinished_attempt(store: Store) -> int | None:
     return store.unfinished_exam_attempt()
 
 
+def resume_or_abandon(bank: Bank, store: Store, *, clock: Clock = utc_now) -> tuple[ExamSession | None, str | None]:
+    """The newest unfinished attempt, reopened; or (None, why) after setting aside one that cannot be reopened.
+
+    An attempt whose paper left the bank, or whose questions changed, can never
+    be resumed: it is marked abandoned (its answers stay in the store) so that
+    the student is told once, not at every start.
+    """
+    attempt_id = store.unfinished_exam_attempt()
+    if attempt_id is None:
+        return None, None
+    try:
+        return ExamSession.resume(bank, store, attempt_id, clock=clock), None
+    except ExamError as error:
+        store.abandon_exam_attempt(attempt_id, str(error), clock())
+        return None, str(error)
+
+
 def attempt_history(store: Store, bank: Bank) -> list[AttemptSummary]:
     """Every attempt, newest first, with its score when submitted."""
     summaries = []

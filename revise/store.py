@@ -193,7 +193,9 @@ SCHEMA_V2 = (
         auto_submitted INTEGER NOT NULL DEFAULT 0,
         score REAL,
         max_score REAL,
-        report TEXT                         -- JSON of the scored report
+        report TEXT,                        -- JSON of the scored report
+        abandoned_at TEXT,                  -- set when the attempt can no longer be resumed
+        abandon_reason TEXT
     )
     """,
     "CREATE INDEX exam_attempts_by_submission ON exam_attempts (submitted_at, id)",
@@ -1124,12 +1126,27 @@ class Store:
 
     def unfinished_exam_attempt(self) -> int | None:
         """The id of the newest attempt started and never submitted, or None."""
-        row = self._read(lambda c: c.execute("SELECT id FROM exam_attempts WHERE submitted_at IS NULL ORDER BY id DESC LIMIT 1").fetchone())
+        row = self._read(
+            lambda c: c.execute("SELECT id FROM exam_attempts WHERE submitted_at IS NULL AND abandoned_at IS NULL ORDER BY id DESC LIMIT 1").fetchone()
+        )
         return row[0] if row else None
 
+    def abandon_exam_attempt(self, attempt_id: int, reason: str, at: datetime) -> None:
+        """Stop offering an unfinished attempt that cannot be resumed (e.g. its paper left the bank).
+
+        Its saved answers stay in the database; it is no longer unfinished or listed in the history.
+        """
+        with self._write() as connection:
+            connection.execute(
+                "UPDATE exam_attempts SET abandoned_at = ?, abandon_reason = ? WHERE id = ? AND submitted_at IS NULL",
+                (db_time(utc(at)), reason, attempt_id),
+            )
+
     def exam_attempts(self) -> list[dict[str, Any]]:
-        """Every attempt, newest first (without saved answers)."""
-        rows = self._read(lambda c: c.execute(f"SELECT {self._ATTEMPT_COLUMNS} FROM exam_attempts ORDER BY id DESC").fetchall())
+        """Every attempt that was not abandoned, newest first (without saved answers)."""
+        rows = self._read(
+            lambda c: c.execute(f"SELECT {self._ATTEMPT_COLUMNS} FROM exam_attempts WHERE abandoned_at IS NULL ORDER BY id DESC").fetchall()
+        )
         return [self._attempt_from_row(row) for row in rows]
 
     def exam_adjustments(self, attempt_id: int) -> list[tuple[int, float, float, datetime]]:

@@ -230,3 +230,17 @@ def test_resume_refuses_when_the_bank_changed(exam_bank, store: Store, tmp_path:
     del exam_bank.questions[session.drawn.questions[0].question.id]
     with pytest.raises(ExamError, match="题库已经改动"):
         ExamSession.resume(exam_bank, store, session.attempt_id)
+
+
+def test_an_attempt_that_cannot_be_resumed_is_set_aside_once(exam_bank, store: Store) -> None:
+    from revise.exam import resume_or_abandon
+
+    session = ExamSession.start(exam_bank, store, exam_bank.papers["mini"], seed=3, clock=FakeClock())
+    session.set_answer(1, "保存的答案")
+    del exam_bank.papers["mini"]
+    resumed, why = resume_or_abandon(exam_bank, store, clock=FakeClock())
+    assert resumed is None and "已不在题库中" in why
+    assert unfinished_attempt(store) is None  # not offered again at the next start
+    assert resume_or_abandon(exam_bank, store) == (None, None)
+    assert store.exam_attempt(session.attempt_id)["answers"] == [(1, "保存的答案", False)]  # nothing deleted
+    assert attempt_history(store, exam_bank) == []

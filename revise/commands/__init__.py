@@ -41,3 +41,15 @@ def open_store_or_report(args: argparse.Namespace) -> Store | None:
     for notice in store.notices:
         print(f"revise: {notice}", file=sys.stderr)
     return store
+
+
+def paper_problem(bank: Bank, paper_id: str | None) -> str | None:
+    """Why `revise exam` or `revise paper` cannot use this bank (no papers, or an unknown paper id), or None."""
+    from revise.loader import suggest
+
+    if not bank.papers:
+        return "this question bank has no papers (blueprints go in its papers/ directory); see docs/bank-format.md"
+    if paper_id is not None and paper_id not in bank.papers:
+        known = ", ".join(sorted(bank.papers))
+        return f'unknown paper "{paper_id}"{suggest(paper_id, bank.papers)}; papers in this bank: {known}'
+    return None

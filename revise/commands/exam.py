@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from revise.model import Bank
 
 NAME = "exam"
 HELP = "sit a timed mock paper in the app (an unfinished one is offered for resuming first)"
@@ -30,20 +26,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, metavar="N", help="which draw of the paper: the same seed gives the same questions (default: random)")
 
 
-def paper_problem(bank: Bank, paper_id: str | None) -> str | None:
-    """Why `revise exam` cannot start on this bank (no papers, or an unknown paper id), or None."""
-    from revise.loader import suggest
-
-    if not bank.papers:
-        return "this question bank has no papers (blueprints go in its papers/ directory); see docs/bank-format.md"
-    if paper_id is not None and paper_id not in bank.papers:
-        known = ", ".join(sorted(bank.papers))
-        return f'unknown paper "{paper_id}"{suggest(paper_id, bank.papers)}; papers in this bank: {known}'
-    return None
-
-
 def run(args: argparse.Namespace) -> int:
     """Check the paper id against the bank, then run the app straight into the exam; exit 1 on a bad bank or paper."""
+    from revise.commands import paper_problem
     from revise.commands.app import run_app
     from revise.tui.app import ExamRequest
 

@@ -19,19 +19,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Draw the paper and write it with its key; exit 1 on a bad bank, paper id or path."""
-    from revise.commands import load_bank_or_report
-    from revise.loader import suggest
+    from revise.commands import load_bank_or_report, paper_problem
     from revise.paper_export import write_paper
     from revise.papers import draw_paper
 
     bank = load_bank_or_report(args)
     if bank is None:
         return 1
-    paper = bank.papers.get(args.paper)
-    if paper is None:
-        known = ", ".join(sorted(bank.papers)) or "none"
-        print(f'revise: unknown paper "{args.paper}"{suggest(args.paper, bank.papers)}; papers in this bank: {known}', file=sys.stderr)
+    problem = paper_problem(bank, args.paper)
+    if problem:
+        print(f"revise: {problem}", file=sys.stderr)
         return 1
+    paper = bank.papers[args.paper]
     drawn = draw_paper(paper, bank, args.seed)
     try:
         paper_path, key_path = write_paper(drawn, bank, args.out)

@@ -27,7 +27,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from revise.exam import WARNINGS_AT, ExamError, ExamSession
+from revise.exam import WARNINGS_AT, ExamError, ExamSession, resume_or_abandon
 from revise.store import StoreError
 from revise.tui.display import plain
 from revise.tui.screens.dialogs import NoticeDialog
@@ -221,13 +221,7 @@ def start_exam(app: ReviseApp, paper_id: str, *, minutes: int | None = None, see
 
 def unfinished_session(app: ReviseApp) -> tuple[ExamSession | None, str | None]:
     """The newest attempt never handed in, reopened; or (None, why it cannot be reopened); or (None, None)."""
-    attempt_id = app.store.unfinished_exam_attempt()
-    if attempt_id is None:
-        return None, None
-    try:
-        return ExamSession.resume(app.bank, app.store, attempt_id, clock=app.clock), None
-    except ExamError as error:
-        return None, str(error)
+    return resume_or_abandon(app.bank, app.store, clock=app.clock)
 
 
 def hand_in(app: ReviseApp, session: ExamSession, *, auto: bool, away: bool = False, show_report: bool = True) -> ExamReport | None:
