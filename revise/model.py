@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
     from revise.formula import Formula
-    from revise.papers import Paper
 
 BLANK_RE = re.compile(r"_{2,}")
 PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -265,6 +264,44 @@ class Chapter:
     def sort_key(self) -> tuple[float, str]:
         """Chapters sort by `order`, then by file name."""
         return (self.order if self.order is not None else float("inf"), self.path.name)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of a mock-exam paper: `count` questions of one type, `points` each."""
+
+    title: str
+    type: str
+    count: int
+    points: float
+
+    @property
+    def total(self) -> float:
+        """The section's full marks."""
+        return self.count * self.points
+
+
+@dataclass
+class Paper:
+    """A blueprint for a mock exam."""
+
+    id: str
+    title: str
+    minutes: int
+    sections: tuple[Section, ...]
+    location: Location
+    chapter_weights: dict[str, float] = field(default_factory=dict)
+    description: str | None = None
+
+    @property
+    def total_points(self) -> float:
+        """The paper's full marks."""
+        return sum(section.total for section in self.sections)
+
+    @property
+    def question_count(self) -> int:
+        """How many questions the paper has."""
+        return sum(section.count for section in self.sections)
 
 
 @dataclass

@@ -10,55 +10,17 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from revise.loader import ChapterParser, Problem, read_yaml_file, suggest
-from revise.model import QUESTION_TYPES, TYPE_LABELS, Bank, Location, NumericQuestion, Question
+from revise.model import QUESTION_TYPES, TYPE_LABELS, Bank, NumericQuestion, Paper, Question, Section
 
 PAPER_KEYS = ("id", "title", "minutes", "sections", "chapters", "description")
 SECTION_KEYS = ("title", "type", "count", "points")
 PAPER_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
-
-
-@dataclass(frozen=True)
-class Section:
-    """One section of a paper: `count` questions of one type, `points` each."""
-
-    title: str
-    type: str
-    count: int
-    points: float
-
-    @property
-    def total(self) -> float:
-        """The section's full marks."""
-        return self.count * self.points
-
-
-@dataclass
-class Paper:
-    """A blueprint for a mock exam."""
-
-    id: str
-    title: str
-    minutes: int
-    sections: tuple[Section, ...]
-    location: Location
-    chapter_weights: dict[str, float] = field(default_factory=dict)
-    description: str | None = None
-
-    @property
-    def total_points(self) -> float:
-        """The paper's full marks."""
-        return sum(section.total for section in self.sections)
-
-    @property
-    def question_count(self) -> int:
-        """How many questions the paper has."""
-        return sum(section.count for section in self.sections)
 
 
 @dataclass(frozen=True)

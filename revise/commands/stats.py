@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from revise.mastery import GroupMastery, Stats
-    from revise.store import Store
 
 NAME = "stats"
 HELP = "show mastery per chapter, what is due, activity, accuracy and the questions most often wrong"

@@ -241,7 +241,7 @@ async def test_time_running_out_closes_an_open_dialog(make_exam_app, store, cloc
     app = make_exam_app(ExamRequest("mini", minutes=2))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        screen = exam_screen(app)
+        exam_screen(app)  # the exam is on screen
         assert "剩余 02:00" in screen_text(app)
         await pilot.press("ctrl+t")
         await pilot.pause()

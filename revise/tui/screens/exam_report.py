@@ -77,7 +77,6 @@ class ExamReportScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """Build the widgets."""
         report = self.report
-        show = self.app.show
         yield TitleBar()
         yield Static(self._total_line(), id="report-total")
         navigator = QuestionNavigator([(item.number, item_state(item)) for item in report.items], id="report-navigator")
