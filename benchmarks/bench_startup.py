@@ -83,7 +83,7 @@ def mark(label):
 import revise.tui.app as tui_app
 mark("import Textual and revise.tui")
 import revise.commands.app as app_command
-mark("import revise.commands (it imports revise.loader: yaml, multiprocessing)")
+mark("import revise.commands")
 import revise.cli
 
 def run_until_home_is_ready(self, **_):
