@@ -69,7 +69,7 @@ class GotoDialog(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         """Build the widgets."""
         with Vertical(classes="dialog narrow"):
-            yield Label(f"跳到第几题？（1–{self.total}）", classes="section-title dialog-title")
+            yield Label(f"跳到第几题？（1–{self.total}）", markup=False, classes="section-title dialog-title")
             yield Input(id="goto-number", restrict=r"[0-9]*", max_length=4, placeholder="题号，Enter 跳转")
             yield Static(id="goto-error", classes="dialog-error", markup=False)
 
@@ -145,12 +145,12 @@ class AdjustPointsDialog(ModalScreen[float | None]):
     def compose(self) -> ComposeResult:
         """Build the widgets."""
         with Vertical(classes="dialog"):
-            yield Label(f"调整第 {self.number} 题的得分", classes="section-title dialog-title")
+            yield Label(f"调整第 {self.number} 题的得分", markup=False, classes="section-title dialog-title")
             yield Static(self.details, id="adjust-details")
             with Horizontal(classes="adjust-row"):
                 yield Label("得分：", classes="field-label")
                 yield Input(f"{self.points:g}", id="adjust-points", restrict=r"[0-9.]*", max_length=8)
-                yield Label(f"/ {self.max_points:g} 分", classes="adjust-max")
+                yield Label(f"/ {self.max_points:g} 分", markup=False, classes="adjust-max")
             yield Static(id="adjust-error", classes="dialog-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("保存", id="save", variant="primary")

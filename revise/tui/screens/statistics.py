@@ -130,7 +130,7 @@ class StatisticsScreen(Screen[None]):
                 ),
                 id="overview-totals",
             ),
-            Label(f"最近 {len(stats.answers_per_day)} 天：{total_answers} 次作答，{practised_days} 天有练习，单日最多 {busiest} 次", classes="section-title"),
+            Label(f"最近 {len(stats.answers_per_day)} 天：{total_answers} 次作答，{practised_days} 天有练习，单日最多 {busiest} 次", markup=False, classes="section-title"),
             Static(heatmap_content(stats.answers_per_day), id="heatmap"),
             Label("各题型正确率（正确/作答）", classes="section-title"),
         ]

@@ -160,7 +160,7 @@ class StudyScreen(Screen[None]):
                     shown += 1
         tree.root.expand()
         if searching:
-            self.show_detail_widgets([Label(f"找到 {shown} 道题", classes="hint")] if shown else [Label("没有找到。换个词试试（简体、繁体都可以）。", classes="hint")])
+            self.show_detail_widgets([Label(f"找到 {shown} 道题", markup=False, classes="hint")] if shown else [Label("没有找到。换个词试试（简体、繁体都可以）。", classes="hint")])
         else:
             self.show_detail_widgets([Label("在左边选择章节、知识点或题目；按 / 搜索。", classes="hint")])
 
@@ -278,7 +278,7 @@ def concept_widgets(concept: Concept, bank: Bank, show) -> list[Widget]:  # noqa
         widgets.append(para(show(concept.summary)))
     if concept.members:
         order = "（有顺序）" if concept.ordered else ""
-        widgets.append(Label(f"成员 {len(concept.members)} 项{order}", classes="field-label"))
+        widgets.append(Label(f"成员 {len(concept.members)} 项{order}", markup=False, classes="field-label"))
         for number, member in enumerate(concept.members, 1):
             line = f"{number}. {show(member.term)}"
             if member.accept:
