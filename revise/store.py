@@ -17,7 +17,8 @@ Durability and concurrency: WAL mode, ``synchronous=FULL`` and a busy timeout;
 every write is one ``BEGIN IMMEDIATE`` transaction (so two processes queue up
 instead of failing with "database is locked"), committed before the call
 returns. The schema version lives in ``PRAGMA user_version`` and grows by
-forward migrations (:data:`MIGRATIONS`): schema 2 added the exam tables.
+forward migrations (:data:`MIGRATIONS`): schema 2 added the exam tables, schema 3
+marks attempts that can no longer be resumed.
 
 A file at the database path that is not a usable SQLite database (or not a
 revise database) is moved aside to ``progress.sqlite3.corrupt-<timestamp>``
@@ -193,9 +194,7 @@ SCHEMA_V2 = (
         auto_submitted INTEGER NOT NULL DEFAULT 0,
         score REAL,
         max_score REAL,
-        report TEXT,                        -- JSON of the scored report
-        abandoned_at TEXT,                  -- set when the attempt can no longer be resumed
-        abandon_reason TEXT
+        report TEXT                         -- JSON of the scored report
     )
     """,
     "CREATE INDEX exam_attempts_by_submission ON exam_attempts (submitted_at, id)",
@@ -221,9 +220,16 @@ SCHEMA_V2 = (
     """,
 )
 
+SCHEMA_V3 = (
+    # Set when an attempt can no longer be resumed (its paper left the bank, or its questions changed).
+    "ALTER TABLE exam_attempts ADD COLUMN abandoned_at TEXT",
+    "ALTER TABLE exam_attempts ADD COLUMN abandon_reason TEXT",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "review log, cards, notebook and settings", SCHEMA_V1),
     Migration(2, "exam attempts, their answers and point adjustments", SCHEMA_V2),
+    Migration(3, "abandoned exam attempts", SCHEMA_V3),
 )
 
 

@@ -92,9 +92,21 @@ def test_a_schema_1_database_gains_the_exam_tables(tmp_path: Path) -> None:
         answer(store, "q1", "correct", T0)
         assert "exam_attempts" not in {row[0] for row in store._connection.execute("SELECT name FROM sqlite_master")}
     with Store.open(tmp_path) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == latest_version() == 3
         assert store.exam_attempts() == [] and store.unfinished_exam_attempt() is None
         assert [r.question_id for r in store.history("q1")] == ["q1"]
+
+
+def test_an_unfinished_attempt_survives_the_upgrade_to_schema_3(tmp_path: Path) -> None:
+    with Store.open(tmp_path, migrations=MIGRATIONS[:2]) as store:
+        attempt = store.start_exam_attempt("final-standard", 7, 90, T0, T0 + timedelta(minutes=90), [(1, "q1")])
+        store.save_exam_answer(attempt, 1, "产品", False, T0)
+    with Store.open(tmp_path) as store:
+        assert store.schema_version == 3
+        assert store.unfinished_exam_attempt() == attempt
+        assert store.exam_attempt(attempt)["answers"] == [(1, "产品", False)]
+        store.abandon_exam_attempt(attempt, "试卷已删除", T0)
+        assert store.unfinished_exam_attempt() is None and store.exam_attempts() == []
 
 
 def test_a_failing_migration_leaves_the_previous_version_intact(tmp_path: Path) -> None:

@@ -221,7 +221,10 @@ def start_exam(app: ReviseApp, paper_id: str, *, minutes: int | None = None, see
 
 def unfinished_session(app: ReviseApp) -> tuple[ExamSession | None, str | None]:
     """The newest attempt never handed in, reopened; or (None, why it cannot be reopened); or (None, None)."""
-    return resume_or_abandon(app.bank, app.store, clock=app.clock)
+    try:
+        return resume_or_abandon(app.bank, app.store, clock=app.clock)
+    except StoreError as error:
+        return None, f"读取上次的考试记录失败：{error}"
 
 
 def hand_in(app: ReviseApp, session: ExamSession, *, auto: bool, away: bool = False, show_report: bool = True) -> ExamReport | None:
