@@ -550,6 +550,10 @@ def migrate(connection: sqlite3.Connection, migrations: Sequence[Migration] = MI
     return applied
 
 
+# What record_answer's optional arguments default to.
+ANSWER_DEFAULTS: dict[str, Any] = {"rating": None, "duration_ms": None, "mode": "practice", "params": None, "schedule": True}
+
+
 def _check_answer(answer: dict[str, Any]) -> None:
     """ValueError for an answer the log would refuse, before any transaction starts."""
     if answer.get("verdict") not in VERDICTS:
@@ -737,25 +741,14 @@ class Store:
         )
         _check_answer(answer)
         with self._write() as connection:
-            return self._record_answer(connection, **answer)
+            return self._record_answer(connection, answer)
 
-    def _record_answer(
-        self,
-        connection: sqlite3.Connection,
-        *,
-        question_id: str,
-        question_type: str,
-        response: str,
-        verdict: str,
-        score: float,
-        at: datetime,
-        rating: int | None = None,
-        duration_ms: int | None = None,
-        mode: str = "practice",
-        params: dict[str, float] | None = None,
-        schedule: bool = True,
-    ) -> AnswerReceipt:
-        """record_answer's work inside the caller's transaction."""
+    def _record_answer(self, connection: sqlite3.Connection, answer: dict[str, Any]) -> AnswerReceipt:
+        """record_answer's work inside the caller's transaction; `answer` holds record_answer's arguments."""
+        answer = {**ANSWER_DEFAULTS, **answer}
+        question_id, question_type, response = answer["question_id"], answer["question_type"], answer["response"]
+        verdict, score, at, rating = answer["verdict"], answer["score"], answer["at"], answer["rating"]
+        duration_ms, mode, params, schedule = answer["duration_ms"], answer["mode"], answer["params"], answer["schedule"]
         rating = rating_for_verdict(verdict) if rating is None else rating
         at = utc(at)
         params_json = json.dumps(params, sort_keys=True) if params else None
@@ -1080,7 +1073,7 @@ class Store:
                 raise StoreError(f"there is no exam attempt {attempt_id}")
             if row[0] is not None:
                 return []
-            receipts = [self._record_answer(connection, **answer) for answer in answers]
+            receipts = [self._record_answer(connection, answer) for answer in answers]
             connection.execute(
                 "UPDATE exam_attempts SET submitted_at = ?, auto_submitted = ?, score = ?, max_score = ?, report = ? WHERE id = ?",
                 (db_time(at), int(bool(auto)), float(score), float(max_score), report, attempt_id),

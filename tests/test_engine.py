@@ -14,6 +14,8 @@ from revise.engine import SIBLING_GAP, Filters, PracticeEngine
 from revise.model import Bank, NumericQuestion
 from revise.store import NOTEBOOK_ADDED, NOTEBOOK_CLEARED, NOTEBOOK_ONE_MORE, Store
 
+from clocks import ManualClock
+
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=timezone.utc)
 SCORES = {"correct": 1.0, "partial": 0.5, "incorrect": 0.0}
 
@@ -40,17 +42,11 @@ class StubGrader:
         return StubResult(verdict, SCORES[verdict])
 
 
-class Clock:
-    """A controllable UTC clock."""
+class Clock(ManualClock):
+    """A clock the test moves by hand, starting at T0."""
 
     def __init__(self, start: datetime = T0) -> None:
-        self.moment = start
-
-    def __call__(self) -> datetime:
-        return self.moment
-
-    def advance(self, **delta: float) -> None:
-        self.moment += timedelta(**delta)
+        super().__init__(start)
 
 
 @pytest.fixture

@@ -17,6 +17,8 @@ from revise.loader import load_bank
 from revise.papers import DrawnQuestion
 from revise.store import Store
 
+from clocks import ManualClock
+
 PAPER = """\
 id: mini
 title: 小测验
@@ -30,17 +32,11 @@ sections:
 T0 = datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)
 
 
-class FakeClock:
-    """A clock the test moves by hand."""
+class FakeClock(ManualClock):
+    """A clock the test moves by hand, starting at T0."""
 
     def __init__(self, start: datetime = T0) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+        super().__init__(start)
 
 
 @pytest.fixture

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
+
+from clocks import ManualClock
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 FIXTURE_BANK = FIXTURES / "bank"
@@ -14,18 +16,11 @@ SEED = 7
 SIZE = (80, 24)
 
 
-class FixedClock:
-    """A clock that stands still until told to move."""
+class FixedClock(ManualClock):
+    """A clock the test moves by hand, starting at START."""
 
-    def __init__(self, moment: datetime = START) -> None:
-        self.moment = moment
-
-    def __call__(self) -> datetime:
-        return self.moment
-
-    def advance(self, **delta: float) -> None:
-        """Move the clock forward, e.g. advance(minutes=5)."""
-        self.moment += timedelta(**delta)
+    def __init__(self, start: datetime = START) -> None:
+        super().__init__(start)
 
 
 def load(bank_path: Path):

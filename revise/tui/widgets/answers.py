@@ -197,53 +197,47 @@ class ChoiceList(OptionList):
         return letter(self.highlighted) if self.highlighted is not None else ""
 
 
-class ChoiceAnswer(AnswerForm):
-    """单项选择: A-H or the arrows pick, Enter submits."""
+class OptionsAnswer(AnswerForm):
+    """What single and multiple choice share: a ChoiceList of the options, Enter submits its letters."""
+
+    MULTI = False
+    HINT = ""
 
     def compose_answer(self) -> ComposeResult:
         """The widgets the student answers with."""
-        yield ChoiceList(self.question.options, self.show, id="options")  # type: ignore[attr-defined]
-        yield Label("按字母键或方向键选择，Enter 提交", classes="hint")
+        yield ChoiceList(self.question.options, self.show, multi=self.MULTI, id="options")  # type: ignore[attr-defined]
+        yield Label(self.HINT, classes="hint")
+
+    def focus_answer(self) -> None:
+        """Focus where the student starts answering."""
+        self.query_one(ChoiceList).focus()
+
+    def response(self) -> str:
+        """The response string for the grader (see the module docstring)."""
+        return self.query_one(ChoiceList).letters()
+
+    @on(OptionList.OptionSelected, "#options")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        # Enter in the list submits (for multi: the ticked letters, not the highlighted one).
+        event.stop()
+        self.action_submit()
+
+
+class ChoiceAnswer(OptionsAnswer):
+    """单项选择: A-H or the arrows pick, Enter submits."""
+
+    HINT = "按字母键或方向键选择，Enter 提交"
 
     def on_mount(self) -> None:
         """Start with no option highlighted, so a stray Enter answers nothing."""
         self.query_one(ChoiceList).highlighted = None
 
-    def focus_answer(self) -> None:
-        """Focus where the student starts answering."""
-        self.query_one(ChoiceList).focus()
 
-    def response(self) -> str:
-        """The response string for the grader (see the module docstring)."""
-        return self.query_one(ChoiceList).letters()
-
-    @on(OptionList.OptionSelected, "#options")
-    def _selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.action_submit()
-
-
-class MultiAnswer(AnswerForm):
+class MultiAnswer(OptionsAnswer):
     """多项选择: letter keys or space toggle options, Enter submits."""
 
-    def compose_answer(self) -> ComposeResult:
-        """The widgets the student answers with."""
-        yield ChoiceList(self.question.options, self.show, multi=True, id="options")  # type: ignore[attr-defined]
-        yield Label("按字母键或空格勾选（可多选），Enter 提交", classes="hint")
-
-    def focus_answer(self) -> None:
-        """Focus where the student starts answering."""
-        self.query_one(ChoiceList).focus()
-
-    def response(self) -> str:
-        """The response string for the grader (see the module docstring)."""
-        return self.query_one(ChoiceList).letters()
-
-    @on(OptionList.OptionSelected, "#options")
-    def _selected(self, event: OptionList.OptionSelected) -> None:
-        # Enter in the list submits the ticked letters (it does not tick the highlighted one).
-        event.stop()
-        self.action_submit()
+    MULTI = True
+    HINT = "按字母键或空格勾选（可多选），Enter 提交"
 
 
 class TrueFalseAnswer(AnswerForm):
