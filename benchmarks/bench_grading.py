@@ -33,10 +33,10 @@ from pathlib import Path
 
 from benchmarks.results import machine_details, record_section, table
 from benchmarks.synth import write_synthetic_bank
-from revise import textnorm as tn
+from revise.grading import textnorm as tn
 from revise.grading import distractor_index, grade
-from revise.loader import load_bank
-from revise.model import (
+from revise.bank.loader import load_bank
+from revise.bank.model import (
     Bank,
     ChoiceQuestion,
     FillQuestion,
@@ -214,7 +214,7 @@ def bench_cli(banks: list[tuple[str, Path]], repeat: int) -> list[list[str]]:
         bank = load_bank([path]).bank
         question_id, key, slip = pick_cli_answers(bank)
         labels.append(("load the bank only (`load_bank`)", label))
-        commands.append([sys.executable, "-c", f"from revise.loader import load_bank; load_bank([{str(path)!r}])"])
+        commands.append([sys.executable, "-c", f"from revise.bank.loader import load_bank; load_bank([{str(path)!r}])"])
         for what, answer in (("exact key", key), ("homophone slip", slip)):
             labels.append((f"`revise grade` · {what} ({answer})", label))
             commands.append([*revise, "grade", "--bank", str(path), question_id, answer])

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from benchmarks.results import best_of, machine_details, record_section, table
 from benchmarks.synth import write_synthetic_bank
-from revise.loader import load_bank
+from revise.bank.loader import load_bank
 from revise.paths import shipped_bank
 
 

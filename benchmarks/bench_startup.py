@@ -95,15 +95,15 @@ def run_until_home_is_ready(self, **_):
     return tui_app.App.run(self, headless=True, size=(80, 24), auto_pilot=ready)
 
 tui_app.ReviseApp.run = run_until_home_is_ready
-load = app_command.load_bank_for_app
+load = app_command.load_bank_or_report
 
 def timed_load(*args):
     mark("parse arguments, open the store")
     bank = load(*args)
-    mark("bank from the cache")
+    mark("load the bank")
     return bank
 
-app_command.load_bank_for_app = timed_load
+app_command.load_bank_or_report = timed_load
 revise.cli.main(sys.argv[1:])
 previous = started
 for label, moment in marks:
@@ -135,9 +135,9 @@ def seed_history(data_dir: Path, answers: int = 300) -> int:
     """Fill a store with answers to the shipped bank's questions over the last 30 days; returns the count."""
     from datetime import datetime, timedelta, timezone
 
-    from revise.loader import load_bank
+    from revise.bank.loader import load_bank
     from revise.paths import shipped_bank
-    from revise.store import Store
+    from revise.progress.store import Store
 
     bank = load_bank([shipped_bank()]).bank
     questions = list(bank.questions.values())

@@ -24,12 +24,12 @@ from pathlib import Path
 
 from benchmarks.results import machine_details, record_section, table
 from benchmarks.synth import write_synthetic_bank
-from revise.drills import practice_questions
-from revise.engine import PracticeEngine
-from revise.loader import load_bank
-from revise.mastery import collect_stats, compute_mastery
-from revise.scheduling import LEARNING, RELEARNING, REVIEW
-from revise.store import DB_NAME, Store, db_time
+from revise.bank.drills import practice_questions
+from revise.sessions.engine import PracticeEngine
+from revise.bank.loader import load_bank
+from revise.progress.mastery import collect_stats, compute_mastery
+from revise.progress.scheduling import LEARNING, RELEARNING, REVIEW
+from revise.progress.store import DB_NAME, Store, db_time
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 VERDICT_RATINGS = (("correct", 1.0, 3), ("partial", 0.5, 2), ("incorrect", 0.0, 1))

@@ -29,7 +29,7 @@ def fixture_bank_path() -> Path:
 @pytest.fixture
 def fixture_bank(fixture_bank_path: Path):
     """The fixture bank, loaded; fails the test if it has any problem."""
-    from revise.loader import load_bank
+    from revise.bank.loader import load_bank
 
     result = load_bank([fixture_bank_path])
     assert result.problems == [], [str(p) for p in result.problems]

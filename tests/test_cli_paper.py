@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 from revise.cli import main
-from revise.loader import load_bank
-from revise.papers import draw_paper
+from revise.bank.loader import load_bank
+from revise.bank.papers import draw_paper
 from revise.paths import shipped_bank
 
 

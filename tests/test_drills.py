@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from revise.drills import (
+from revise.bank.drills import (
     bank_drills,
     concept_drills,
     distractors,
@@ -17,7 +17,7 @@ from revise.drills import (
     parse_drill_id,
     practice_questions,
 )
-from revise.model import Bank, Chapter, ChoiceQuestion, Concept, FillQuestion, Location, Member, TrueFalseQuestion
+from revise.bank.model import Bank, Chapter, ChoiceQuestion, Concept, FillQuestion, Location, Member, TrueFalseQuestion
 
 HERE = Location(Path("made-up.yaml"), 1)
 
@@ -157,8 +157,8 @@ def test_drills_are_deterministic_within_and_across_processes(fixture_bank_path:
     assert first == again
     script = (
         "import sys\n"
-        "from revise.loader import load_bank\n"
-        "from revise.drills import bank_drills\n"
+        "from revise.bank.loader import load_bank\n"
+        "from revise.bank.drills import bank_drills\n"
         f"bank = load_bank([{str(fixture_bank_path)!r}]).bank\n"
         "for qid, q in bank_drills(bank).items():\n"
         "    print(qid, getattr(q, 'options', None), getattr(q, 'answer', None), q.prompt)\n"
@@ -195,7 +195,7 @@ def test_the_grader_accepts_the_keys_of_drills(fixture_bank: Bank) -> None:
 def test_drills_are_built_once_per_bank_and_rebuilt_for_a_new_concept(fixture_bank) -> None:
     import dataclasses
 
-    from revise.drills import concept_drills
+    from revise.bank.drills import concept_drills
 
     concept = fixture_bank.concepts["4p"]
     first = concept_drills(concept, fixture_bank)

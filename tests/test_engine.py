@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from revise.drills import is_drill_id
-from revise.engine import SIBLING_GAP, Filters, PracticeEngine
-from revise.model import Bank, NumericQuestion
-from revise.store import NOTEBOOK_ADDED, NOTEBOOK_CLEARED, NOTEBOOK_ONE_MORE, Store
+from revise.bank.drills import is_drill_id
+from revise.sessions.engine import SIBLING_GAP, Filters, PracticeEngine
+from revise.bank.model import Bank, NumericQuestion
+from revise.progress.store import NOTEBOOK_ADDED, NOTEBOOK_CLEARED, NOTEBOOK_ONE_MORE, Store
 
 from clocks import ManualClock
 
@@ -356,7 +356,7 @@ def test_describe_counts_what_the_session_holds(fixture_bank: Bank, store: Store
 
 def test_with_the_real_grader_answers_are_graded_rated_and_numeric_params_honoured(fixture_bank: Bank, store: Store, clock: Clock) -> None:
     pytest.importorskip("revise.grading")
-    from revise.model import format_number
+    from revise.bank.model import format_number
 
     engine = PracticeEngine(fixture_bank, store, now=clock, rng_seed=11, queue=["mkt-4p-list", "val-satisfaction", "drill:4c:odd"])
     engine.next_question()

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from revise.exam import ExamError, ExamSession, attempt_history, score_item, unfinished_attempt
-from revise.loader import load_bank
-from revise.papers import DrawnQuestion
-from revise.store import Store
+from revise.sessions.exam import ExamError, ExamSession, attempt_history, score_item, unfinished_attempt
+from revise.bank.loader import load_bank
+from revise.bank.papers import DrawnQuestion
+from revise.progress.store import Store
 
 from clocks import ManualClock
 
@@ -188,9 +188,9 @@ def test_history_lists_attempts_newest_first(exam_bank, store: Store) -> None:
 KILLED_EXAM = textwrap.dedent(
     """
     import os, signal, sys
-    from revise.exam import ExamSession
-    from revise.loader import load_bank
-    from revise.store import Store
+    from revise.sessions.exam import ExamSession
+    from revise.bank.loader import load_bank
+    from revise.progress.store import Store
     bank = load_bank([sys.argv[1]]).bank
     store = Store.open(sys.argv[2])
     session = ExamSession.start(bank, store, bank.papers["mini"], seed=9)
@@ -229,7 +229,7 @@ def test_resume_refuses_when_the_bank_changed(exam_bank, store: Store, tmp_path:
 
 
 def test_an_attempt_that_cannot_be_resumed_is_set_aside_once(exam_bank, store: Store) -> None:
-    from revise.exam import resume_or_abandon
+    from revise.sessions.exam import resume_or_abandon
 
     session = ExamSession.start(exam_bank, store, exam_bank.papers["mini"], seed=3, clock=FakeClock())
     session.set_answer(1, "保存的答案")

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 
 from revise import grading
-from revise import textnorm as tn
+from revise.grading import textnorm as tn
 from revise.grading import VERDICTS, Result, distractor_index, grade, parse_choice_letters
-from revise.loader import load_bank
-from revise.model import (
+from revise.bank.loader import load_bank
+from revise.bank.model import (
     Bank,
     ChoiceQuestion,
     FillQuestion,
@@ -575,7 +575,7 @@ def _right_answers(question: Question) -> list[str]:
     if isinstance(question, ShortQuestion):
         return ["；".join(keypoint[0] for keypoint in question.keypoints), question.answer]
     if isinstance(question, NumericQuestion):
-        from revise.model import format_number
+        from revise.bank.model import format_number
 
         return [format_number(question.expected(_params_for(question) or {}))]
     return []
@@ -804,7 +804,7 @@ def test_is_blank(text: str, blank: bool) -> None:
 def test_pypinyin_is_not_imported_until_a_homophone_is_checked() -> None:
     script = (
         "import sys\n"
-        "from revise.model import FillQuestion, Location\n"
+        "from revise.bank.model import FillQuestion, Location\n"
         "from pathlib import Path\n"
         "from revise.grading import grade\n"
         "q = FillQuestion(id='t', prompt='____', location=Location(Path('t'), 1), blanks=(('呼叫中心',),))\n"

@@ -31,7 +31,7 @@ def core_modules() -> list[str]:
 
 def test_core_module_list_is_not_empty() -> None:
     modules = core_modules()
-    assert "revise.loader" in modules and "revise.model" in modules
+    assert "revise.bank.loader" in modules and "revise.bank.model" in modules
     assert not any(name.startswith("revise.tui") for name in modules)
 
 
@@ -63,7 +63,7 @@ def test_command_line_parsing_stays_light() -> None:
         "import sys\n"
         "from revise.cli import build_parser\n"
         "build_parser()\n"
-        "heavy = [m for m in ('yaml', 'revise.loader', 'revise.grading', 'revise.store', 'textual', 'pypinyin', 'opencc') if m in sys.modules]\n"
+        "heavy = [m for m in ('yaml', 'revise.bank.loader', 'revise.grading', 'revise.progress.store', 'textual', 'pypinyin', 'opencc') if m in sys.modules]\n"
         "sys.exit(f'imported at parse time: {heavy}' if heavy else 0)\n"
     )
     completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from revise.loader import load_bank
-from revise.papers import allocate, draw_paper
+from revise.bank.loader import load_bank
+from revise.bank.papers import allocate, draw_paper
 from revise.paths import shipped_bank
 
 PAPER = """\

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from revise.engine import PracticeEngine
-from revise.loader import load_bank
-from revise.mastery import compute_mastery
-from revise.store import DB_NAME, DataDirError, Store, StoreCorruptError
+from revise.sessions.engine import PracticeEngine
+from revise.bank.loader import load_bank
+from revise.progress.mastery import compute_mastery
+from revise.progress.store import DB_NAME, DataDirError, Store, StoreCorruptError
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=timezone.utc)
 
@@ -29,9 +29,9 @@ WORKER = textwrap.dedent(
     import sys, time
     from dataclasses import dataclass
     from pathlib import Path
-    from revise.engine import PracticeEngine
-    from revise.loader import load_bank
-    from revise.store import Store
+    from revise.sessions.engine import PracticeEngine
+    from revise.bank.loader import load_bank
+    from revise.progress.store import Store
 
     @dataclass(frozen=True)
     class Result:
@@ -205,7 +205,7 @@ def test_two_processes_answering_at_once_both_succeed(fixture_bank_path: Path, t
 
 def test_lock_errors_at_open_are_retried_but_other_errors_are_not() -> None:
     """SQLite reports "database is locked" at once (no busy wait) in some open races; those are retried."""
-    from revise.store import _retry_while_busy
+    from revise.progress.store import _retry_while_busy
 
     attempts = []
 

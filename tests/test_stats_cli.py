@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from revise.cli import build_parser, main
-from revise.drills import practice_questions
-from revise.mastery import (
+from revise.bank.drills import practice_questions
+from revise.progress.mastery import (
     MASTERED_RETRIEVABILITY,
     accuracy,
     answers_per_day,
@@ -23,9 +23,9 @@ from revise.mastery import (
     start_of_day,
     stats_to_json,
 )
-from revise.model import Bank
-from revise.scheduling import REVIEW, retrievability
-from revise.store import DB_NAME, Store
+from revise.bank.model import Bank
+from revise.progress.scheduling import REVIEW, retrievability
+from revise.progress.store import DB_NAME, Store
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=timezone.utc)
 UTC8 = timezone(timedelta(hours=8))

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from revise import scheduling
-from revise.scheduling import AGAIN, EASY, GOOD, HARD, LEARNING, REVIEW, CardState
-from revise.store import (
+from revise.progress import scheduling
+from revise.progress.scheduling import AGAIN, EASY, GOOD, HARD, LEARNING, REVIEW, CardState
+from revise.progress.store import (
     DB_NAME,
     MIGRATIONS,
     NOTEBOOK_ADDED,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from revise.loader import MAX_FILE_BYTES, load_bank
+from revise.bank.loader import MAX_FILE_BYTES, load_bank
 
 HEADER = "chapter: 测试\nsource: seed.txt\n"
 

@@ -7,13 +7,13 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported lazily: the app's start-up should not pay for the loader twice
-    from revise.model import Bank
-    from revise.store import Store
+    from revise.bank.model import Bank
+    from revise.progress.store import Store
 
 
 def load_bank_or_report(args: argparse.Namespace, *, strict: bool = False) -> Bank | None:
     """Load the bank chosen by --bank/$REVISE_BANK; print its errors and return None when unusable."""
-    from revise.loader import load_bank
+    from revise.bank.loader import load_bank
     from revise.paths import resolve_bank
 
     result = load_bank([resolve_bank(getattr(args, "bank", None))])
@@ -31,7 +31,7 @@ def open_store_or_report(args: argparse.Namespace) -> Store | None:
     Notices (e.g. a corrupt database moved aside) are printed to stderr.
     """
     from revise.paths import resolve_data_dir
-    from revise.store import Store, StoreError
+    from revise.progress.store import Store, StoreError
 
     try:
         store = Store.open(resolve_data_dir(getattr(args, "data_dir", None)))
@@ -45,7 +45,7 @@ def open_store_or_report(args: argparse.Namespace) -> Store | None:
 
 def paper_problem(bank: Bank, paper_id: str | None) -> str | None:
     """Why `revise exam` or `revise paper` cannot use this bank (no papers, or an unknown paper id), or None."""
-    from revise.loader import suggest
+    from revise.bank.loader import suggest
 
     if not bank.papers:
         return "this question bank has no papers (blueprints go in its papers/ directory); see docs/bank-format.md"

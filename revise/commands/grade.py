@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from revise.grading import Result
-    from revise.model import Bank, Question
+    from revise.bank.model import Bank, Question
 
 NAME = "grade"
 HELP = "grade an answer (or a CSV of answers) the way the app does"
@@ -295,7 +295,7 @@ def _result_object(question_id: str, answer: str, result: Result) -> dict[str, o
 
 
 def _score_text(score: float) -> str:
-    from revise.model import format_number
+    from revise.bank.model import format_number
 
     return format_number(round(score, 4))
 

@@ -9,7 +9,7 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from revise.mastery import GroupMastery, Stats
+    from revise.progress.mastery import GroupMastery, Stats
 
 NAME = "stats"
 HELP = "show mastery per chapter, what is due, activity, accuracy and the questions most often wrong"
@@ -27,8 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print the statistics; exit 1 when the bank or the data dir is unusable."""
     from revise.commands import load_bank_or_report, open_store_or_report
-    from revise.mastery import collect_stats, stats_to_json
-    from revise.store import StoreError
+    from revise.progress.mastery import collect_stats, stats_to_json
+    from revise.progress.store import StoreError
 
     if args.top < 0:
         print("revise: --top must be 0 or more", file=sys.stderr)

@@ -16,7 +16,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print one line per problem and a summary; exit 1 on errors (or warnings with --strict)."""
-    from revise.loader import load_bank
+    from revise.bank.loader import load_bank
     from revise.paths import resolve_bank
 
     paths = args.paths or [resolve_bank(args.bank)]

@@ -3,7 +3,7 @@
 The app owns the bank, the store and the display script; the screens ask it
 for sessions (:meth:`ReviseApp.new_engine`) and navigate with
 :meth:`ReviseApp.open_screen`. Grading, scheduling and statistics all live in
-the core modules (:mod:`revise.engine`, :mod:`revise.mastery`); the UI only
+the core modules (:mod:`revise.sessions.engine`, :mod:`revise.progress.mastery`); the UI only
 shows what they return and passes on what the student typed.
 """
 
@@ -23,9 +23,9 @@ from revise.tui.display import DisplayScript
 from revise.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
-    from revise.engine import Filters, PracticeEngine
-    from revise.model import Bank
-    from revise.store import Store
+    from revise.sessions.engine import Filters, PracticeEngine
+    from revise.bank.model import Bank
+    from revise.progress.store import Store
 
 Clock = Callable[[], datetime]
 
@@ -133,7 +133,7 @@ class ReviseApp(App[None]):
         queue: list[str] | None = None,
     ) -> PracticeEngine:
         """A practice session on this app's bank and store, with the app's clock and seed."""
-        from revise.engine import PracticeEngine
+        from revise.sessions.engine import PracticeEngine
 
         return PracticeEngine(
             self.bank,

@@ -34,7 +34,7 @@ class ReviseCommands(Provider):
         app: ReviseApp = self.app  # type: ignore[assignment]
         for name, words, help_text, action in SCREEN_COMMANDS:
             yield f"{name} {words}", help_text, getattr(app, f"action_{action}")
-        from revise.engine import Filters
+        from revise.sessions.engine import Filters
 
         for chapter in dict.fromkeys(chapter.title for chapter in app.bank.chapters):
             yield (

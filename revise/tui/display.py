@@ -20,7 +20,7 @@ from textual.content import Content
 if TYPE_CHECKING:
     from textual.style import Style
 
-    from revise.model import Question
+    from revise.bank.model import Question
 
 SIMPLIFIED = "simplified"
 TRADITIONAL = "traditional"
@@ -108,7 +108,7 @@ def duration_text(seconds: float) -> str:
 
 def answer_text(question: Question) -> str:
     """The answer key of a question written out for reading (study mode); it grades nothing."""
-    from revise.model import (
+    from revise.bank.model import (
         ChoiceQuestion,
         FillQuestion,
         JudgeQuestion,

@@ -19,7 +19,7 @@ def clock() -> FixedClock:
 @pytest.fixture
 def store(tmp_path: Path):
     """A fresh progress store in tmp_path."""
-    from revise.store import Store
+    from revise.progress.store import Store
 
     with Store.open(tmp_path / "data") as opened:
         yield opened

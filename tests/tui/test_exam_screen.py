@@ -16,7 +16,7 @@ from textual.widgets import Button, DataTable, Input, TextArea
 from tui_helpers import FIXTURE_BANK, FIXTURES, HOSTILE_BANK, SEED, SIZE, screen_text, type_text
 
 from revise.cli import main
-from revise.exam import ExamSession
+from revise.sessions.exam import ExamSession
 from revise.tui.app import ExamRequest, ReviseApp, build_app
 from revise.tui.screens.dialogs import NoticeDialog
 from revise.tui.screens.exam import SAVE_INTERVAL, ExamScreen, PaperPickScreen, countdown_text, numbers_text
@@ -43,7 +43,7 @@ ACTIONS = {
 
 def load_exam_bank(*paths: Path):
     """A bank (with papers) loaded without errors."""
-    from revise.loader import load_bank
+    from revise.bank.loader import load_bank
 
     result = load_bank(list(paths))
     assert not result.errors, [str(problem) for problem in result.errors]

@@ -14,7 +14,7 @@ from datetime import timezone
 import pytest
 from tui_helpers import FIXTURE_BANK, FIXTURES, SEED, SIZE, no_cursor_blink, type_text
 
-from revise.exam import ExamSession
+from revise.sessions.exam import ExamSession
 from revise.tui.app import ExamRequest, build_app
 from revise.tui.screens.exam import ExamScreen
 
@@ -24,7 +24,7 @@ EXAM_PAPERS = FIXTURES / "exam_papers"
 @pytest.fixture
 def exam_app(store, clock):
     """A factory for the app on the fixture bank with the "mini" paper, fixed clock and seed."""
-    from revise.loader import load_bank
+    from revise.bank.loader import load_bank
 
     result = load_bank([FIXTURE_BANK, EXAM_PAPERS])
     assert not result.errors

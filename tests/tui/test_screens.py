@@ -289,7 +289,7 @@ async def test_statistics_after_some_answers(make_app, store, clock) -> None:
 
 
 async def test_corrupt_database_notice_is_shown(make_app, tmp_path) -> None:
-    from revise.store import Store
+    from revise.progress.store import Store
 
     data_dir = tmp_path / "corrupt"
     data_dir.mkdir()
@@ -383,7 +383,7 @@ def test_the_ui_holds_no_grading_or_scheduling() -> None:
     import ast
     from pathlib import Path
 
-    forbidden = {"revise.grading", "revise.scheduling", "fsrs", "rapidfuzz", "pypinyin"}
+    forbidden = {"revise.grading", "revise.progress.scheduling", "fsrs", "rapidfuzz", "pypinyin"}
     package = Path(revise.tui.__file__).parent
     imported: set[str] = set()
 
@@ -399,5 +399,5 @@ def test_the_ui_holds_no_grading_or_scheduling() -> None:
 
     for path in package.rglob("*.py"):
         visit(ast.parse(path.read_text(encoding="utf-8")), path)
-    assert "revise.engine" in imported and "textual.app" in imported  # the scan sees imports
+    assert "revise.sessions.engine" in imported and "textual.app" in imported  # the scan sees imports
     assert not imported & forbidden, imported & forbidden

@@ -14,8 +14,8 @@ from revise.cli import main
 
 PROBE = r"""
 import asyncio, json, sys
-from revise.loader import load_bank
-from revise.store import Store
+from revise.bank.loader import load_bank
+from revise.progress.store import Store
 from revise.tui.app import build_app
 
 bank = load_bank([sys.argv[1]]).bank

@@ -25,7 +25,7 @@ class FixedClock(ManualClock):
 
 def load(bank_path: Path):
     """A bank loaded without errors (the test fails otherwise)."""
-    from revise.loader import load_bank
+    from revise.bank.loader import load_bank
 
     result = load_bank([bank_path])
     assert not result.errors, [str(p) for p in result.errors]

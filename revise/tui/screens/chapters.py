@@ -13,13 +13,13 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Label, Select, Tree
 
-from revise.model import TYPE_LABELS
+from revise.bank.model import TYPE_LABELS
 from revise.tui.display import percent
 from revise.tui.widgets.keyfooter import KeyFooter
 from revise.tui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
-    from revise.mastery import GroupMastery
+    from revise.progress.mastery import GroupMastery
     from revise.tui.app import ReviseApp
 
 ALL_TYPES = "all"
@@ -79,7 +79,7 @@ class ChapterPickScreen(Screen[None]):
 
     def refresh_text(self) -> None:
         """(Re)build the tree in the current display script, with counts from the store."""
-        from revise.mastery import compute_mastery, local_zone
+        from revise.progress.mastery import compute_mastery, local_zone
 
         app = self.app
         now = app.clock()
@@ -111,7 +111,7 @@ class ChapterPickScreen(Screen[None]):
         scope = event.node.data
         if scope is None:
             return
-        from revise.engine import Filters
+        from revise.sessions.engine import Filters
 
         qtype = self.query_one("#types", Select).value
         types = [qtype] if isinstance(qtype, str) else []

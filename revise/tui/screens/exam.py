@@ -2,7 +2,7 @@
 
 The screen never grades. It shows each question with the same answer form as
 practice, minus the feedback; saves what the student enters through
-:class:`revise.exam.ExamSession` as it changes (at most about a second of
+:class:`revise.sessions.exam.ExamSession` as it changes (at most about a second of
 typing is ever unsaved, and everything is saved on moving to another question
 or handing in); and hands the paper in when the student confirms or the time
 is up. The countdown reads ``app.clock`` on every tick, so tests move time by
@@ -27,8 +27,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from revise.exam import WARNINGS_AT, ExamError, ExamSession, resume_or_abandon
-from revise.store import StoreError
+from revise.sessions.exam import WARNINGS_AT, ExamError, ExamSession, resume_or_abandon
+from revise.progress.store import StoreError
 from revise.tui.display import plain
 from revise.tui.screens.dialogs import NoticeDialog
 from revise.tui.screens.exam_dialogs import ConfirmDialog, GotoDialog, ResumeExamDialog
@@ -55,8 +55,8 @@ from revise.tui.widgets.titlebar import TitleBar
 if TYPE_CHECKING:
     from textual.timer import Timer
 
-    from revise.exam import ExamReport
-    from revise.papers import Paper
+    from revise.sessions.exam import ExamReport
+    from revise.bank.papers import Paper
     from revise.tui.app import ExamRequest, ReviseApp
 
 # How often the countdown is redrawn and the current answer checked for changes.
@@ -94,7 +94,7 @@ def points_text(points: float) -> str:
 
 def local_time(app: ReviseApp, moment: datetime, pattern: str = "%H:%M") -> str:
     """A stored (UTC) moment in the student's time zone."""
-    from revise.mastery import local_zone
+    from revise.progress.mastery import local_zone
 
     return moment.astimezone(app.tz or local_zone(moment)).strftime(pattern)
 

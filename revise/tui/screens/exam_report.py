@@ -1,7 +1,7 @@
 """The scored mock paper: the total, points per section and per chapter, and every question with its marking.
 
 Short and essay answers list the keypoints found and missed; the student may
-adjust their points (recorded through :meth:`revise.exam.ExamSession.adjust_points`).
+adjust their points (recorded through :meth:`revise.sessions.exam.ExamSession.adjust_points`).
 The report also says which questions are now in the 错题本.
 """
 
@@ -26,7 +26,7 @@ from revise.tui.widgets.navigator import REPORT_LEGEND, QuestionNavigator
 from revise.tui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
-    from revise.exam import ExamReport, ExamSession, ReportItem, Subtotal
+    from revise.sessions.exam import ExamReport, ExamSession, ReportItem, Subtotal
     from revise.tui.app import ReviseApp
 
 UNANSWERED_WORD = "— 未作答"
@@ -123,7 +123,7 @@ class ExamReportScreen(Screen[None]):
         return Content.assemble(*parts)
 
     def _when(self) -> str:
-        from revise.mastery import local_zone
+        from revise.progress.mastery import local_zone
 
         moment = self.report.submitted_at
         return moment.astimezone(self.app.tz or local_zone(moment)).strftime("%Y-%m-%d %H:%M")
@@ -281,8 +281,8 @@ class ExamReportScreen(Screen[None]):
         def chosen(points: float | None) -> None:
             if points is None or self.session is None:
                 return
-            from revise.exam import ExamError
-            from revise.store import StoreError
+            from revise.sessions.exam import ExamError
+            from revise.progress.store import StoreError
 
             try:
                 self.session.adjust_points(number, points)

@@ -25,7 +25,7 @@ from revise.tui.widgets.keyfooter import KeyFooter
 from revise.tui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
-    from revise.engine import Outcome, PracticeEngine, Presented
+    from revise.sessions.engine import Outcome, PracticeEngine, Presented
     from revise.tui.app import ReviseApp
 
 # How long a first escape (with an answer half typed) waits for the second.
@@ -131,7 +131,7 @@ class PracticeScreen(Screen[None]):
         event.stop()
         if self.presented is None or self.engine.current is None:
             return
-        from revise.store import StoreError
+        from revise.progress.store import StoreError
 
         try:
             outcome = self.engine.answer(event.response)
@@ -268,7 +268,7 @@ class FeedbackScreen(Screen[str]):
 
     def action_override(self, rating: str) -> None:
         """Re-rate this answer: "easy" (I knew it well) or "again" (I guessed)."""
-        from revise.store import StoreError
+        from revise.progress.store import StoreError
 
         try:
             self.engine.override(rating)

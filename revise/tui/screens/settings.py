@@ -74,7 +74,7 @@ class SettingsScreen(Screen[None]):
 
     def save(self, key: str, value: object) -> bool:
         """Validate and store one setting; show whether it was saved."""
-        from revise.store import StoreError
+        from revise.progress.store import StoreError
 
         try:
             stored = self.app.store.set_setting(key, value)
@@ -92,7 +92,7 @@ class SettingsScreen(Screen[None]):
         event.stop()
         script = TRADITIONAL if event.pressed.id == TRADITIONAL else SIMPLIFIED
         if script != self.app.store.get_setting("display_script"):
-            from revise.store import StoreError
+            from revise.progress.store import StoreError
 
             try:
                 self.app.set_display_script(script)

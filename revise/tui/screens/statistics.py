@@ -20,8 +20,8 @@ from revise.tui.widgets.keyfooter import KeyFooter
 from revise.tui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
-    from revise.exam import AttemptSummary
-    from revise.mastery import Stats
+    from revise.sessions.exam import AttemptSummary
+    from revise.progress.mastery import Stats
     from revise.tui.app import ReviseApp
 
 MOST_WRONG = 20
@@ -100,7 +100,7 @@ class StatisticsScreen(Screen[None]):
 
     def refresh_text(self) -> None:
         """Recompute and redraw (also in a newly chosen display script)."""
-        from revise.mastery import collect_stats, local_zone
+        from revise.progress.mastery import collect_stats, local_zone
 
         app = self.app
         now = app.clock()
@@ -194,7 +194,7 @@ class StatisticsScreen(Screen[None]):
 
     def fill_exam_history(self) -> None:
         """Every mock exam attempt (newest first) with its score and the change since the one before, and a sparkline."""
-        from revise.mastery import local_zone
+        from revise.progress.mastery import local_zone
 
         app = self.app
         table = self.query_one("#exam-table", DataTable)
@@ -248,7 +248,7 @@ class StatisticsScreen(Screen[None]):
 
     def exam_rows(self) -> list[tuple[AttemptSummary, float | None]]:
         """The attempts, newest first, each with the score fraction of the handed-in attempt before it."""
-        from revise.exam import attempt_history
+        from revise.sessions.exam import attempt_history
 
         history = attempt_history(self.app.store, self.app.bank)
         rows: list[tuple[AttemptSummary, float | None]] = []
@@ -269,7 +269,7 @@ class StatisticsScreen(Screen[None]):
 
     def open_report(self, attempt_id: int) -> None:
         """Show the report of a handed-in attempt (adjustable while the bank still holds its questions)."""
-        from revise.exam import ExamError, ExamReport, ExamSession
+        from revise.sessions.exam import ExamError, ExamReport, ExamSession
         from revise.tui.screens.exam_report import ExamReportScreen
 
         app = self.app

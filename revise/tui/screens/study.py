@@ -16,13 +16,13 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Static, Tree
 from textual.widgets.tree import TreeNode
 
-from revise.model import Chapter, Concept, Question, letter
+from revise.bank.model import Chapter, Concept, Question, letter
 from revise.tui.display import answer_text, plain
 from revise.tui.widgets.keyfooter import KeyFooter
 from revise.tui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
-    from revise.model import Bank
+    from revise.bank.model import Bank
     from revise.tui.app import ReviseApp
 
 # Tree labels of questions are cut to this many characters.
@@ -40,12 +40,12 @@ class Item:
 class SearchIndex:
     """Normalised text of every question and concept, for searching in Simplified or Traditional script.
 
-    Normalisation (revise.textnorm: NFKC, Traditional→Simplified, case folding)
+    Normalisation (revise.grading.textnorm: NFKC, Traditional→Simplified, case folding)
     is applied alike to the bank text and the query.
     """
 
     def __init__(self, bank: Bank) -> None:
-        from revise.textnorm import normalize
+        from revise.grading.textnorm import normalize
 
         self._normalize = normalize
         self.questions = {qid: normalize(question_search_text(question)) for qid, question in bank.questions.items()}

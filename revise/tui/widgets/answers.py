@@ -31,7 +31,7 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from revise.model import BLANK_RE, Question, letter
+from revise.bank.model import BLANK_RE, Question, letter
 from revise.tui.display import DisplayScript, plain
 
 # Answers in a response are joined with this (the grader splits on it too).

@@ -1,6 +1,6 @@
 """Typed model of a question bank: chapters, concepts and questions.
 
-Everything here is plain data. Parsing lives in :mod:`revise.loader`;
+Everything here is plain data. Parsing lives in :mod:`revise.bank.loader`;
 grading, scheduling and display build on these classes.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
-    from revise.formula import Formula
+    from revise.bank.formula import Formula
 
 BLANK_RE = re.compile(r"_{2,}")
 PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")

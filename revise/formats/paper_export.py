@@ -6,8 +6,8 @@ import html
 from pathlib import Path
 
 from revise.grading import expected_text
-from revise.model import BLANK_RE, Bank, ChoiceQuestion, FillQuestion, JudgeQuestion, MultiQuestion, NumericQuestion, letter
-from revise.papers import DrawnPaper, DrawnQuestion
+from revise.bank.model import BLANK_RE, Bank, ChoiceQuestion, FillQuestion, JudgeQuestion, MultiQuestion, NumericQuestion, letter
+from revise.bank.papers import DrawnPaper, DrawnQuestion
 
 ANSWER_LINES = {"short": 6, "essay": 14, "numeric": 3}
 BLANK = "＿＿＿＿＿＿"

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from revise.loader import ChapterParser, Problem, read_yaml_file, suggest
-from revise.model import QUESTION_TYPES, TYPE_LABELS, Bank, NumericQuestion, Paper, Question, Section
+from revise.bank.loader import ChapterParser, Problem, read_yaml_file, suggest
+from revise.bank.model import QUESTION_TYPES, TYPE_LABELS, Bank, NumericQuestion, Paper, Question, Section
 
 PAPER_KEYS = ("id", "title", "minutes", "sections", "chapters", "description")
 SECTION_KEYS = ("title", "type", "count", "points")

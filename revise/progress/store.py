@@ -43,7 +43,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from revise.scheduling import (
+from revise.progress.scheduling import (
     AGAIN,
     DEFAULT_DESIRED_RETENTION,
     HARD,

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import yaml
 
-from revise.formula import FormulaError, parse_formula
-from revise.model import (
+from revise.bank.formula import FormulaError, parse_formula
+from revise.bank.model import (
     BLANK_RE,
     PLACEHOLDER_RE,
     QUESTION_CLASSES,
@@ -863,7 +863,7 @@ def _load_bank(paths: Iterable[Path | str]) -> LoadResult:
     bank.sort()
     check_bank(bank, problems)
     if paper_files:
-        from revise.papers import load_papers  # papers build on this module's parser
+        from revise.bank.papers import load_papers  # papers build on this module's parser
 
         bank.papers = load_papers(paper_files, bank, problems)
     problems.sort(key=lambda p: (str(p.path), p.line, p.severity, p.message))

@@ -19,10 +19,10 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
-from revise.drills import is_drill_id, practice_questions
-from revise.model import TYPE_LABELS, Bank, Question
-from revise.scheduling import REVIEW, CardState, retrievability_of, utc
-from revise.store import Store, db_time, parse_db_time
+from revise.bank.drills import is_drill_id, practice_questions
+from revise.bank.model import TYPE_LABELS, Bank, Question
+from revise.progress.scheduling import REVIEW, CardState, retrievability_of, utc
+from revise.progress.store import Store, db_time, parse_db_time
 
 MASTERED_RETRIEVABILITY = 0.9
 HISTORY_DAYS = 90

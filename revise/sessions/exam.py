@@ -18,9 +18,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from revise.grading import Result, expected_text, grade
-from revise.model import Bank
-from revise.papers import DrawnPaper, DrawnQuestion, Paper, draw_paper
-from revise.store import Store, db_time, parse_db_time
+from revise.bank.model import Bank
+from revise.bank.papers import DrawnPaper, DrawnQuestion, Paper, draw_paper
+from revise.progress.store import Store, db_time, parse_db_time
 
 Clock = Callable[[], datetime]
 UNANSWERED_FEEDBACK = "未作答"

@@ -5,7 +5,7 @@ answer that names a different concept however similar it looks. So matching
 is not a similarity threshold (the project notes show why none works on
 Chinese) but an account of each edit between the answer and the key:
 
-* normalisation first (:mod:`revise.textnorm`): full width, Traditional
+* normalisation first (:mod:`revise.grading.textnorm`): full width, Traditional
   script, case, punctuation, 第四代 = 第4代, and the filler characters 的之和与及;
 * then each remaining edit is weighed: a pinyin homophone (心/芯) is a cheap
   slip, any other change is a typo that only a long enough answer can absorb,
@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from revise import textnorm as tn
-from revise.model import (
+from revise.grading import textnorm as tn
+from revise.bank.model import (
     Bank,
     ChoiceQuestion,
     Concept,

@@ -1,7 +1,7 @@
 """Concept drills: questions generated from concepts that have members.
 
 Every concept with at least two members gets up to four drills, each an
-ordinary :mod:`revise.model` question so that the grader, the scheduler and
+ordinary :mod:`revise.bank.model` question so that the grader, the scheduler and
 the UI treat it like any other:
 
 - ``drill:<concept>:list``: write all the members (a fill question, order-free
@@ -26,7 +26,7 @@ import hashlib
 import random
 import weakref
 
-from revise.model import Bank, ChoiceQuestion, Concept, FillQuestion, Member, Question, TrueFalseQuestion
+from revise.bank.model import Bank, ChoiceQuestion, Concept, FillQuestion, Member, Question, TrueFalseQuestion
 
 DRILL_PREFIX = "drill:"
 DRILL_KINDS = ("list", "belongs", "odd", "swap")

@@ -35,12 +35,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
-from revise.drills import is_drill_id, practice_questions
-from revise.formula import FormulaError
-from revise.mastery import local_zone, start_of_day
-from revise.model import Bank, NumericQuestion, Question
-from revise.scheduling import AGAIN, RATING_NAMES, override_rating
-from revise.store import MODES, AnswerReceipt, Store
+from revise.bank.drills import is_drill_id, practice_questions
+from revise.bank.formula import FormulaError
+from revise.progress.mastery import local_zone, start_of_day
+from revise.bank.model import Bank, NumericQuestion, Question
+from revise.progress.scheduling import AGAIN, RATING_NAMES, override_rating
+from revise.progress.store import MODES, AnswerReceipt, Store
 
 if TYPE_CHECKING:
     from revise.grading import Result
@@ -107,7 +107,7 @@ class Outcome:
     result: Result
     rating: str  # "again", "hard", "good" or "easy"
     due: datetime | None
-    notebook_status: str | None  # a revise.store.NOTEBOOK_* value, or None
+    notebook_status: str | None  # a revise.progress.store.NOTEBOOK_* value, or None
     overridden: bool = False
     review_id: int | None = None  # the answer's row in the review log
 
