@@ -33,8 +33,6 @@ from pathlib import Path
 
 from benchmarks.results import machine_details, record_section, table
 from benchmarks.synth import write_synthetic_bank
-from revise.grading import textnorm as tn
-from revise.grading import distractor_index, grade
 from revise.bank.loader import load_bank
 from revise.bank.model import (
     Bank,
@@ -49,6 +47,8 @@ from revise.bank.model import (
     format_number,
     letter,
 )
+from revise.grading import distractor_index, grade
+from revise.grading import textnorm as tn
 from revise.paths import shipped_bank
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,7 +104,7 @@ def answers_for(question: Question, rng: random.Random) -> list[tuple[str, str, 
             samples.append(("homophone slip", f"× {slip}", None))
         samples.append(("last char dropped", f"错，应为{correction[:-1]}", None))
     elif isinstance(question, ShortQuestion):
-        points = [keypoint[0] for keypoint in question.keypoints]
+        points = [keypoint.forms[0] for keypoint in question.keypoints]
         samples.append(("exact", "我认为" + "，并且".join(points) + "。", None))
         slipped = [homophone_slip(point) or point for point in points]
         samples.append(("homophone slip", "首先" + "；其次".join(slipped), None))

@@ -25,11 +25,11 @@ from pathlib import Path
 from benchmarks.results import machine_details, record_section, table
 from benchmarks.synth import write_synthetic_bank
 from revise.bank.drills import practice_questions
-from revise.sessions.engine import PracticeEngine
 from revise.bank.loader import load_bank
 from revise.progress.mastery import collect_stats, compute_mastery
 from revise.progress.scheduling import LEARNING, RELEARNING, REVIEW
 from revise.progress.store import DB_NAME, Store, db_time
+from revise.sessions.engine import PracticeEngine
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 VERDICT_RATINGS = (("correct", 1.0, 3), ("partial", 0.5, 2), ("incorrect", 0.0, 1))
@@ -89,7 +89,7 @@ def timings(function: Callable[[], object], repeat: int) -> tuple[float, float, 
     return first, times[0], statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.95))]
 
 
-def grade(question, response, bank=None, *, params=None):  # noqa: ANN001, ANN201 - a stand-in grader
+def grade(question, response, bank=None, *, params=None):
     """A stand-in grader: the engine's own work is measured, not grading."""
     from types import SimpleNamespace
 

@@ -183,7 +183,7 @@ def test_batch_row_with_wrong_field_count_is_an_error_row(capsys, tmp_path: Path
 
 
 def test_batch_from_stdin(monkeypatch, capsys) -> None:
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("question_id,answer\nmkt-4c-odd,c\n".encode())))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"question_id,answer\nmkt-4c-odd,c\n")))
     code, out, _ = run(capsys, "--responses", "-")
     assert code == 0 and read_csv(out)[1][2] == "correct"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from revise.cli import main
 from revise.bank.loader import load_bank
 from revise.bank.papers import draw_paper
+from revise.cli import main
 from revise.paths import shipped_bank
 
 

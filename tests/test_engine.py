@@ -8,13 +8,12 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from clocks import ManualClock
 
 from revise.bank.drills import is_drill_id
-from revise.sessions.engine import SIBLING_GAP, Filters, PracticeEngine
 from revise.bank.model import Bank, NumericQuestion
 from revise.progress.store import NOTEBOOK_ADDED, NOTEBOOK_CLEARED, NOTEBOOK_ONE_MORE, Store
-
-from clocks import ManualClock
+from revise.sessions.engine import SIBLING_GAP, Filters, PracticeEngine
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=timezone.utc)
 SCORES = {"correct": 1.0, "partial": 0.5, "incorrect": 0.0}

@@ -11,13 +11,12 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from clocks import ManualClock
 
-from revise.sessions.exam import ExamError, ExamSession, attempt_history, score_item, unfinished_attempt
 from revise.bank.loader import load_bank
 from revise.bank.papers import DrawnQuestion
 from revise.progress.store import Store
-
-from clocks import ManualClock
+from revise.sessions.exam import ExamError, ExamSession, attempt_history, score_item, unfinished_attempt
 
 PAPER = """\
 id: mini

@@ -18,8 +18,6 @@ from pathlib import Path
 import pytest
 
 from revise import grading
-from revise.grading import textnorm as tn
-from revise.grading import VERDICTS, Result, distractor_index, grade, parse_choice_letters
 from revise.bank.loader import load_bank
 from revise.bank.model import (
     Bank,
@@ -34,6 +32,8 @@ from revise.bank.model import (
     TrueFalseQuestion,
     letter,
 )
+from revise.grading import VERDICTS, Result, distractor_index, grade, parse_choice_letters
+from revise.grading import textnorm as tn
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BANK_PATHS = {"F": FIXTURES / "bank", "G": FIXTURES / "grading_bank"}
@@ -573,7 +573,7 @@ def _right_answers(question: Question) -> list[str]:
     if isinstance(question, JudgeQuestion):
         return ["对"] if question.answer else [f"错，应为{form}" for form in question.corrections]
     if isinstance(question, ShortQuestion):
-        return ["；".join(keypoint[0] for keypoint in question.keypoints), question.answer]
+        return ["；".join(keypoint.forms[0] for keypoint in question.keypoints), question.answer]
     if isinstance(question, NumericQuestion):
         from revise.bank.model import format_number
 

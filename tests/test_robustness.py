@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from revise.sessions.engine import PracticeEngine
 from revise.bank.loader import load_bank
 from revise.progress.mastery import compute_mastery
 from revise.progress.store import DB_NAME, DataDirError, Store, StoreCorruptError
+from revise.sessions.engine import PracticeEngine
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=timezone.utc)
 

@@ -6,9 +6,9 @@ from collections import Counter
 
 import pytest
 
-from revise.cli import main
 from revise.bank.loader import load_bank
 from revise.bank.model import ChoiceQuestion, MultiQuestion
+from revise.cli import main
 from revise.paths import shipped_bank
 
 MINIMUMS = {"fill": 150, "choice": 70, "multi": 50, "truefalse": 40, "judge": 40, "short": 40, "essay": 10, "numeric": 12}

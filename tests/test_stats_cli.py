@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from revise.cli import build_parser, main
 from revise.bank.drills import practice_questions
+from revise.bank.model import Bank
+from revise.cli import build_parser, main
 from revise.progress.mastery import (
     MASTERED_RETRIEVABILITY,
     accuracy,
@@ -23,7 +24,6 @@ from revise.progress.mastery import (
     start_of_day,
     stats_to_json,
 )
-from revise.bank.model import Bank
 from revise.progress.scheduling import REVIEW, retrievability
 from revise.progress.store import DB_NAME, Store
 

@@ -12,8 +12,8 @@ import difflib
 import gc
 import os
 import re
-from contextlib import contextmanager
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from revise.bank.model import (
     Bank,
     Chapter,
     Concept,
+    KeyPoint,
     Location,
     Member,
     Param,
@@ -57,7 +58,7 @@ class SafeLoader(_BaseLoader):  # type: ignore[misc, valid-type]
 
     _typed_first_chars = frozenset(k for k in _BaseLoader.yaml_implicit_resolvers if k)
 
-    def resolve(self, kind, value, implicit):  # noqa: D102 - PyYAML's hook
+    def resolve(self, kind, value, implicit):
         if kind is yaml.ScalarNode and implicit[0] and value and value[0] not in self._typed_first_chars:
             return STR_TAG
         return super().resolve(kind, value, implicit)
@@ -611,8 +612,8 @@ class ChapterParser:
         if not isinstance(keypoints_node, yaml.SequenceNode) or not keypoints_node.value:
             self.error(keypoints_node, '"keypoints" must be a non-empty list')
             return None
-        keypoints = tuple(self.alternatives(item, "a keypoint") for item in keypoints_node.value)
-        if not all(keypoints):
+        keypoints = tuple(KeyPoint(phrases=self.alternatives(item, "a keypoint")) for item in keypoints_node.value)
+        if not all(point.phrases for point in keypoints):
             return None
         return dict(answer=answer, keypoints=keypoints)
 

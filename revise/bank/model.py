@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 BLANK_RE = re.compile(r"_{2,}")
 PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
-QUESTION_TYPES = ("fill", "choice", "multi", "truefalse", "judge", "short", "essay", "numeric")
+QUESTION_TYPES = ("fill", "choice", "multi", "truefalse", "judge", "short", "essay", "numeric", "match")
 
 TYPE_LABELS = {
     "fill": "填空题",
@@ -28,7 +28,11 @@ TYPE_LABELS = {
     "short": "简答题",
     "essay": "论述题",
     "numeric": "计算题",
+    "match": "配对题",
 }
+
+# Exam-section flavours of free-text questions (`kind:` on short and essay).
+FREE_TEXT_KINDS = ("名词解释", "案例分析")
 
 
 def letter(index: int) -> str:
@@ -118,6 +122,7 @@ class ChoiceQuestion(Question):
     type: ClassVar[str] = "choice"
     options: tuple[str, ...] = ()
     answer: int = 0  # zero-based option index
+    shuffle: bool = True  # False when the options' order means something (scales, 以上都对)
 
 
 @dataclass
@@ -128,6 +133,7 @@ class MultiQuestion(Question):
     options: tuple[str, ...] = ()
     answer: frozenset[int] = frozenset()
     partial: bool = True
+    shuffle: bool = True
 
 
 @dataclass
@@ -147,14 +153,44 @@ class JudgeQuestion(Question):
     corrections: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class KeyPoint:
+    """One point a good free-text answer makes.
+
+    Either a plain phrase (`phrases`, any alternative counts), or content that
+    belongs to a term: every `says` group must be expressed where one of the
+    `term` forms stands (or, with no term, within one sentence).
+    """
+
+    phrases: tuple[str, ...] = ()
+    term: tuple[str, ...] = ()
+    says: tuple[tuple[str, ...], ...] = ()
+    label_text: str | None = None
+
+    @property
+    def label(self) -> str:
+        """What the student is shown for this point."""
+        if self.label_text:
+            return self.label_text
+        if not self.says:
+            return self.phrases[0] if self.phrases else ""
+        content = "、".join(group[0] for group in self.says if group)
+        return f"{self.term[0]}：{content}" if self.term else content
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """Every phrase that names this point (its plain phrases, else its term)."""
+        return self.phrases or self.term
+
+
 @dataclass
 class ShortQuestion(Question):
     """简答: a model answer and the keypoints a good answer contains."""
 
     type: ClassVar[str] = "short"
     answer: str = ""
-    # One tuple of alternative phrasings per keypoint.
-    keypoints: tuple[tuple[str, ...], ...] = ()
+    keypoints: tuple[KeyPoint, ...] = ()
+    kind: str | None = None  # 名词解释 or 案例分析: the exam section it belongs to
 
 
 @dataclass
@@ -162,6 +198,25 @@ class EssayQuestion(ShortQuestion):
     """论述: graded like a short answer, over more keypoints."""
 
     type: ClassVar[str] = "essay"
+
+
+@dataclass
+class MatchQuestion(Question):
+    """配对 (连线): pair each left item with its right item; credit per pair."""
+
+    type: ClassVar[str] = "match"
+    pairs: tuple[tuple[str, str], ...] = ()
+    distractors: tuple[str, ...] = ()  # right-hand items that match nothing
+
+    @property
+    def lefts(self) -> tuple[str, ...]:
+        """The items to be matched, in bank order."""
+        return tuple(left for left, _ in self.pairs)
+
+    @property
+    def rights(self) -> tuple[str, ...]:
+        """Every right-hand choice in bank order: the pairs' partners, then the distractors."""
+        return (*(right for _, right in self.pairs), *self.distractors)
 
 
 @dataclass(frozen=True)
@@ -292,6 +347,7 @@ class Paper:
     location: Location
     chapter_weights: dict[str, float] = field(default_factory=dict)
     description: str | None = None
+    exclude_tags: tuple[str, ...] = ()  # questions with any of these tags are never drawn
 
     @property
     def total_points(self) -> float:
@@ -304,6 +360,18 @@ class Paper:
         return sum(section.count for section in self.sections)
 
 
+@dataclass(frozen=True)
+class Source:
+    """A course document the bank cites, by the title students know it by."""
+
+    id: str
+    title: str
+
+    def cite(self, ref: str | None = None) -> str:
+        """How a citation reads to a student, e.g. 《客户关系管理复习重点》第三章."""
+        return f"{self.title}{ref}" if ref else self.title
+
+
 @dataclass
 class Bank:
     """A whole question bank: chapters in order, with questions and concepts by id."""
@@ -314,6 +382,9 @@ class Bank:
     files: list[Path] = field(default_factory=list)
     paper_files: list[Path] = field(default_factory=list)
     papers: dict[str, Paper] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    # Course synonym groups from bank.yaml, e.g. (顾客, 客户): any form stands for the others.
+    synonyms: tuple[tuple[str, ...], ...] = ()
 
     def add_chapter(self, chapter: Chapter) -> None:
         """Register a chapter; ids already taken keep their first owner."""

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from revise.grading import Result
     from revise.bank.model import Bank, Question
+    from revise.grading import Result
 
 NAME = "grade"
 HELP = "grade an answer (or a CSV of answers) the way the app does"

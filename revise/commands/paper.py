@@ -19,9 +19,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Draw the paper and write it with its key; exit 1 on a bad bank, paper id or path."""
+    from revise.bank.papers import draw_paper
     from revise.commands import load_bank_or_report, paper_problem
     from revise.formats.paper_export import write_paper
-    from revise.bank.papers import draw_paper
 
     bank = load_bank_or_report(args)
     if bank is None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from revise.grading import expected_text
 from revise.bank.model import BLANK_RE, Bank, ChoiceQuestion, FillQuestion, JudgeQuestion, MultiQuestion, NumericQuestion, letter
 from revise.bank.papers import DrawnPaper, DrawnQuestion
+from revise.grading import expected_text
 
 ANSWER_LINES = {"short": 6, "essay": 14, "numeric": 3}
 BLANK = "＿＿＿＿＿＿"
@@ -58,7 +58,7 @@ def render_markdown(paper: DrawnPaper, bank: Bank) -> tuple[str, str]:
             key.append(f"{drawn.number}. 答案：{expected_answer(drawn)}")
             if question.type in ("short", "essay"):
                 key += ["", "    参考答案：" + " ".join(question.answer.split())]  # type: ignore[attr-defined]
-                points = "；".join(alternatives[0] for alternatives in question.keypoints)  # type: ignore[attr-defined]
+                points = "；".join(point.label for point in question.keypoints)  # type: ignore[attr-defined]
                 key.append(f"    得分要点：{points}")
             if question.explanation:
                 key.append(f"    解析：{question.explanation}")

@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from revise.grading import textnorm as tn
 from revise.bank.model import (
     Bank,
     ChoiceQuestion,
@@ -47,6 +46,7 @@ from revise.bank.model import (
     format_number,
     letter,
 )
+from revise.grading import textnorm as tn
 
 VERDICTS = ("correct", "partial", "incorrect")
 
@@ -280,7 +280,7 @@ def bank_terms(bank: Bank) -> Iterator[Known]:
             for form in question.corrections:
                 yield _known(form, "correction")
         elif isinstance(question, ShortQuestion):
-            for keypoint in question.keypoints:
+            for keypoint in (point.forms for point in question.keypoints):
                 for form in keypoint:
                     yield _known(form, "keypoint")
         for form in question.reject:
@@ -1341,7 +1341,7 @@ def _grade_numeric(question: NumericQuestion, response: str, expected_display: s
 
 
 def _grade_short(question: ShortQuestion, response: str, expected: str) -> Result:
-    keypoints = [keypoint for keypoint in question.keypoints if keypoint]
+    keypoints = [keypoint.forms for keypoint in question.keypoints if keypoint.forms]
     if not keypoints:
         return Result("incorrect", 0.0, expected, "本题没有评分要点，请对照参考答案自评")
     text = tn.prepare(response)
@@ -1367,18 +1367,18 @@ def _grade_short(question: ShortQuestion, response: str, expected: str) -> Resul
 
 __all__ = [
     "VERDICTS",
+    "DistractorIndex",
+    "Known",
     "Result",
-    "grade",
+    "allowance",
+    "analyse",
+    "bank_terms",
+    "distractor_index",
+    "exact_match",
     "expected_text",
+    "grade",
+    "match_term",
     "parse_choice_letters",
     "parse_judgment",
     "parse_numbers",
-    "distractor_index",
-    "DistractorIndex",
-    "Known",
-    "bank_terms",
-    "match_term",
-    "exact_match",
-    "analyse",
-    "allowance",
 ]

@@ -22,7 +22,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 FILLER_CHARS = frozenset("的之和与及")
 # Words in which a filler character carries meaning and must stay.
@@ -394,7 +394,7 @@ def _load_pinyin_table() -> dict[int, str]:
     return _pinyin_table
 
 
-@lru_cache(maxsize=None)
+@cache
 def readings(char: str) -> frozenset[str]:
     """The toneless pinyin readings of one character (empty for non-Chinese characters)."""
     if len(char) != 1 or not is_cjk(char):

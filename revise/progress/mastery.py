@@ -21,7 +21,8 @@ from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 from revise.bank.drills import is_drill_id, practice_questions
 from revise.bank.model import TYPE_LABELS, Bank, Question
-from revise.progress.scheduling import REVIEW, CardState, retrievability_of, utc
+from revise.clock import local_zone, start_of_day, utc
+from revise.progress.scheduling import REVIEW, CardState, retrievability_of
 from revise.progress.store import Store, db_time, parse_db_time
 
 MASTERED_RETRIEVABILITY = 0.9
@@ -97,19 +98,6 @@ class Stats:
     accuracy: Accuracy
     accuracy_by_type: dict[str, Accuracy]
     most_wrong: list[WrongQuestion] = field(default_factory=list)
-
-
-def local_zone(now: datetime) -> tzinfo:
-    """The machine's time zone at `now` (a fixed offset)."""
-    zone = now.astimezone().tzinfo
-    assert zone is not None
-    return zone
-
-
-def start_of_day(moment: datetime, tz: tzinfo) -> datetime:
-    """The UTC instant at which the local day containing `moment` began."""
-    local_day = moment.astimezone(tz).date()
-    return datetime.combine(local_day, time(0), tzinfo=tz).astimezone(timezone.utc)
 
 
 def _group(key: str, name: str, sums: list[float] | None) -> GroupMastery:

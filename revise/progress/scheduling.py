@@ -13,9 +13,11 @@ The student may override right after the feedback: "I knew it well" is Easy,
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING
+
+from revise.clock import utc
 
 if TYPE_CHECKING:
     import fsrs
@@ -56,13 +58,6 @@ class CardState:
         return self.state in (LEARNING, RELEARNING)
 
 
-def utc(moment: datetime) -> datetime:
-    """The same instant as an aware datetime in ``timezone.utc`` (what fsrs insists on)."""
-    if moment.tzinfo is None:
-        raise ValueError("datetimes must be timezone-aware")
-    return moment.astimezone(timezone.utc)
-
-
 def rating_for_verdict(verdict: str) -> int:
     """The FSRS rating a grading verdict earns: incorrect→Again, partial→Hard, correct→Good."""
     try:
@@ -79,7 +74,7 @@ def override_rating(name: str) -> int:
         raise ValueError(f"unknown override {name!r}; use one of {', '.join(OVERRIDE_RATINGS)}") from None
 
 
-def _fsrs():  # noqa: ANN202 - the module itself
+def _fsrs():
     import fsrs
 
     return fsrs

@@ -43,6 +43,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from revise.clock import utc
 from revise.progress.scheduling import (
     AGAIN,
     DEFAULT_DESIRED_RETENTION,
@@ -53,7 +54,6 @@ from revise.progress.scheduling import (
     CardState,
     rating_for_verdict,
     review,
-    utc,
 )
 
 DB_NAME = "progress.sqlite3"

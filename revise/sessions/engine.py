@@ -37,8 +37,8 @@ from typing import TYPE_CHECKING, Any
 
 from revise.bank.drills import is_drill_id, practice_questions
 from revise.bank.formula import FormulaError
-from revise.progress.mastery import local_zone, start_of_day
 from revise.bank.model import Bank, NumericQuestion, Question
+from revise.clock import local_zone, start_of_day
 from revise.progress.scheduling import AGAIN, RATING_NAMES, override_rating
 from revise.progress.store import MODES, AnswerReceipt, Store
 

@@ -15,11 +15,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
-from revise.grading import Result, expected_text, grade
 from revise.bank.model import Bank
 from revise.bank.papers import DrawnPaper, DrawnQuestion, Paper, draw_paper
+from revise.clock import utc_now
+from revise.grading import Result, expected_text, grade
 from revise.progress.store import Store, db_time, parse_db_time
 
 Clock = Callable[[], datetime]
@@ -29,11 +30,6 @@ WARNINGS_AT = (timedelta(minutes=5), timedelta(minutes=1))
 
 class ExamError(Exception):
     """An attempt that cannot be started or resumed, with a message for the student."""
-
-
-def utc_now() -> datetime:
-    """The current time in UTC."""
-    return datetime.now(timezone.utc)
 
 
 @dataclass
@@ -149,7 +145,7 @@ def score_item(drawn: DrawnQuestion, response: str, bank: Bank, *, flagged: bool
     score = result.score if result else 0.0
     expected = result.expected if result else expected_text(question, drawn.params or None)
     keypoints = getattr(question, "keypoints", ())
-    missed = list(result.missed) if result else [alternatives[0] for alternatives in keypoints]
+    missed = list(result.missed) if result else [point.label for point in keypoints]
     item = ReportItem(
         number=drawn.number,
         section=drawn.section,

@@ -11,21 +11,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone, tzinfo
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
+from revise.clock import utc_now
 from revise.tui.commands import ReviseCommands
 from revise.tui.display import DisplayScript
 from revise.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
-    from revise.sessions.engine import Filters, PracticeEngine
     from revise.bank.model import Bank
     from revise.progress.store import Store
+    from revise.sessions.engine import Filters, PracticeEngine
 
 Clock = Callable[[], datetime]
 
@@ -37,11 +38,6 @@ class ExamRequest:
     paper_id: str | None = None
     minutes: int | None = None
     seed: int | None = None
-
-
-def system_clock() -> datetime:
-    """The current time, timezone-aware in UTC."""
-    return datetime.now(timezone.utc)
 
 
 def _lazy_grade(*args: Any, **kwargs: Any) -> Any:
@@ -80,7 +76,7 @@ class ReviseApp(App[None]):
         super().__init__()
         self.bank = bank
         self.store = store
-        self.clock: Clock = clock or system_clock
+        self.clock: Clock = clock or utc_now
         self.tz = tz
         self.rng_seed = rng_seed
         self.notices = [str(notice) for notice in notices]

@@ -140,7 +140,7 @@ def answer_text(question: Question) -> str:
     if isinstance(question, ShortQuestion):
         text = question.answer.strip()
         if question.keypoints:
-            points = [point[0] + (f"（或：{'、'.join(point[1:])}）" if len(point) > 1 else "") for point in question.keypoints if point]
+            points = [point.label + (f"（或：{'、'.join(point.forms[1:])}）" if len(point.forms) > 1 else "") for point in question.keypoints]
             text += "\n要点：" + "；".join(points)
         return text
     if isinstance(question, NumericQuestion):

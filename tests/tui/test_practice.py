@@ -340,7 +340,7 @@ async def test_fill_blanks_sit_in_the_sentence_when_it_fits(make_app) -> None:
 async def test_a_store_failure_is_reported_and_the_question_stays(make_app, store, monkeypatch) -> None:
     from revise.progress.store import StoreError
 
-    def broken(**_):  # noqa: ANN003, ANN202
+    def broken(**_):
         raise StoreError("disk full")
 
     app = make_app()

@@ -123,7 +123,7 @@ def test_bank_cache_is_used_and_invalidated(tmp_path: Path, monkeypatch: pytest.
     real_loader = app_command.load_bank_or_report
     calls: list[object] = []
 
-    def counting_loader(args):  # noqa: ANN001, ANN202
+    def counting_loader(args):
         calls.append(args)
         return real_loader(args)
 

@@ -79,7 +79,8 @@ class ChapterPickScreen(Screen[None]):
 
     def refresh_text(self) -> None:
         """(Re)build the tree in the current display script, with counts from the store."""
-        from revise.progress.mastery import compute_mastery, local_zone
+        from revise.clock import local_zone
+        from revise.progress.mastery import compute_mastery
 
         app = self.app
         now = app.clock()

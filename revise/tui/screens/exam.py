@@ -27,8 +27,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from revise.sessions.exam import WARNINGS_AT, ExamError, ExamSession, resume_or_abandon
 from revise.progress.store import StoreError
+from revise.sessions.exam import WARNINGS_AT, ExamError, ExamSession, resume_or_abandon
 from revise.tui.display import plain
 from revise.tui.screens.dialogs import NoticeDialog
 from revise.tui.screens.exam_dialogs import ConfirmDialog, GotoDialog, ResumeExamDialog
@@ -55,8 +55,8 @@ from revise.tui.widgets.titlebar import TitleBar
 if TYPE_CHECKING:
     from textual.timer import Timer
 
-    from revise.sessions.exam import ExamReport
     from revise.bank.papers import Paper
+    from revise.sessions.exam import ExamReport
     from revise.tui.app import ExamRequest, ReviseApp
 
 # How often the countdown is redrawn and the current answer checked for changes.
@@ -94,7 +94,7 @@ def points_text(points: float) -> str:
 
 def local_time(app: ReviseApp, moment: datetime, pattern: str = "%H:%M") -> str:
     """A stored (UTC) moment in the student's time zone."""
-    from revise.progress.mastery import local_zone
+    from revise.clock import local_zone
 
     return moment.astimezone(app.tz or local_zone(moment)).strftime(pattern)
 

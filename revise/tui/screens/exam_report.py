@@ -123,7 +123,7 @@ class ExamReportScreen(Screen[None]):
         return Content.assemble(*parts)
 
     def _when(self) -> str:
-        from revise.progress.mastery import local_zone
+        from revise.clock import local_zone
 
         moment = self.report.submitted_at
         return moment.astimezone(self.app.tz or local_zone(moment)).strftime("%Y-%m-%d %H:%M")
@@ -281,8 +281,8 @@ class ExamReportScreen(Screen[None]):
         def chosen(points: float | None) -> None:
             if points is None or self.session is None:
                 return
-            from revise.sessions.exam import ExamError
             from revise.progress.store import StoreError
+            from revise.sessions.exam import ExamError
 
             try:
                 self.session.adjust_points(number, points)

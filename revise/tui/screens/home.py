@@ -101,7 +101,8 @@ class HomeScreen(Screen[None]):
 
     def gather(self) -> tuple[Content, list[tuple[str, float, str]]]:
         """Today's counts line and the chapter bars (label, mastery, percentage), from the engine and the store."""
-        from revise.progress.mastery import compute_mastery, current_streak, local_zone
+        from revise.clock import local_zone
+        from revise.progress.mastery import compute_mastery, current_streak
 
         app = self.app
         now = app.clock()

@@ -41,7 +41,7 @@ NOTEBOOK_WORDS = {
 }
 
 
-def progress_line(presented: Presented, show) -> Content:  # noqa: ANN001 - a DisplayScript
+def progress_line(presented: Presented, show) -> Content:
     """'第 3/20 题 · 营销理论 › 4P营销组合 · 单项选择题 · 复习' as literal content."""
     position = f"第 {presented.position}/{presented.total} 题" if presented.total else f"第 {presented.position} 题"
     where = show(presented.chapter) or "未分章"

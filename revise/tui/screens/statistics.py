@@ -20,8 +20,8 @@ from revise.tui.widgets.keyfooter import KeyFooter
 from revise.tui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
-    from revise.sessions.exam import AttemptSummary
     from revise.progress.mastery import Stats
+    from revise.sessions.exam import AttemptSummary
     from revise.tui.app import ReviseApp
 
 MOST_WRONG = 20
@@ -100,7 +100,8 @@ class StatisticsScreen(Screen[None]):
 
     def refresh_text(self) -> None:
         """Recompute and redraw (also in a newly chosen display script)."""
-        from revise.progress.mastery import collect_stats, local_zone
+        from revise.clock import local_zone
+        from revise.progress.mastery import collect_stats
 
         app = self.app
         now = app.clock()
@@ -194,7 +195,7 @@ class StatisticsScreen(Screen[None]):
 
     def fill_exam_history(self) -> None:
         """Every mock exam attempt (newest first) with its score and the change since the one before, and a sparkline."""
-        from revise.progress.mastery import local_zone
+        from revise.clock import local_zone
 
         app = self.app
         table = self.query_one("#exam-table", DataTable)

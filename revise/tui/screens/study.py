@@ -260,7 +260,7 @@ def para(text: str, classes: str = "") -> Static:
     return Static(plain(text), classes=f"para {classes}".strip(), markup=False)
 
 
-def chapter_widgets(title: str, bank: Bank, show) -> list[Widget]:  # noqa: ANN001 - a DisplayScript
+def chapter_widgets(title: str, bank: Bank, show) -> list[Widget]:
     """A chapter's overview: its concepts and how many questions it has."""
     chapters = [chapter for chapter in bank.chapters if chapter.title == title]
     questions = sum(len(chapter.questions) for chapter in chapters)
@@ -271,7 +271,7 @@ def chapter_widgets(title: str, bank: Bank, show) -> list[Widget]:  # noqa: ANN0
     return widgets
 
 
-def concept_widgets(concept: Concept, bank: Bank, show) -> list[Widget]:  # noqa: ANN001 - a DisplayScript
+def concept_widgets(concept: Concept, bank: Bank, show) -> list[Widget]:
     """A concept with all its members (other accepted forms, English, notes) and what it is confused with."""
     widgets: list[Widget] = [heading(show(concept.name))]
     if concept.summary:
@@ -297,7 +297,7 @@ def concept_widgets(concept: Concept, bank: Bank, show) -> list[Widget]:  # noqa
     return widgets
 
 
-def question_widgets(question: Question, show) -> list[Widget]:  # noqa: ANN001 - a DisplayScript
+def question_widgets(question: Question, show) -> list[Widget]:
     """A question with its options, answer, explanation and source, all shown."""
     widgets: list[Widget] = [para(f"【{question.type_label}】{show(question.prompt)}", "study-prompt")]
     options = getattr(question, "options", ())

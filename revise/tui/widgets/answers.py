@@ -20,7 +20,6 @@ The forms hold no grading logic: they never look at the answer key.
 
 from __future__ import annotations
 
-
 from rich.cells import cell_len
 from textual import events, on
 from textual.app import ComposeResult

@@ -73,7 +73,7 @@ class BarChart(Widget):
         self.rows = rows
         self.refresh(layout=True)
 
-    def get_content_height(self, container, viewport, width: int) -> int:  # noqa: ANN001 - Textual's signature
+    def get_content_height(self, container, viewport, width: int) -> int:
         """One line per row."""
         return max(1, len(self.rows))
 

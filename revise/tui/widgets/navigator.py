@@ -87,7 +87,7 @@ class QuestionNavigator(Widget, can_focus=True):
         width = self.content_size.width if width is None else width
         return max(1, (width or 40) // self.cell_width)
 
-    def get_content_height(self, container, viewport, width: int) -> int:  # noqa: ANN001 - Textual's signature
+    def get_content_height(self, container, viewport, width: int) -> int:
         """As many lines as the numbers need at this width."""
         return max(1, ceil(len(self.states) / self.per_line(width)))
 
