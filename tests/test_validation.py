@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from revise.bank.loader import MAX_FILE_BYTES, load_bank
+from revise.bank.loader import load_bank
+from revise.bank.yaml_source import MAX_FILE_BYTES
 
 HEADER = "chapter: 测试\nsource: seed.txt\n"
 
@@ -233,8 +234,8 @@ def test_judge_false_without_correction(tmp_path: Path) -> None:
         ("'x' * a", "only numbers are allowed, not 'x'"),
         ("a +", "formula is not valid arithmetic: invalid syntax"),
         ("max(a, key=abs)", "keyword arguments are not allowed in a formula"),
-        ("a ** 1000", "formula fails for the smallest params: exponent 1000 is too large"),
-        ("a / (a - a)", "formula fails for the smallest params: cannot evaluate 'a / (a - a)': float division by zero"),
+        ("a ** 1000", "formula fails for a=1: exponent 1000 is too large"),
+        ("a / (a - a)", "formula fails for a=1: cannot evaluate 'a / (a - a)': float division by zero"),
     ],
 )
 def test_formula_outside_whitelist(tmp_path: Path, formula: str, message: str) -> None:
@@ -312,3 +313,30 @@ def test_parsed_values(fixture_bank) -> None:
     assert fixture_bank.questions["val-fixed"].expected() == 20
     assert fixture_bank.questions["mkt-4p-tf"].source == "000_01d0379ea40b424b.txt"  # the chapter's default
     assert [c.title for c in fixture_bank.chapters] == ["营销理论", "客户价值与满意"]
+
+
+@pytest.mark.parametrize(
+    ("params", "formula", "message"),
+    [
+        # A failure deep inside the range, not at its smallest values: 100 / (b - 3) at b = 3.
+        ("{b: [1, 5]}", "100 / (b - 3)", "formula fails for b=3: cannot evaluate '100 / (b - 3)': float division by zero"),
+        # Leaving the real numbers for half the range.
+        ("{a: [1, 10]}", "(5 - a) ** 0.5", "formula fails for a=6: -1 ** 0.5 is not a real number"),
+        ("{a: [1, 3]}", "(a - 5) ** 0.5", "formula fails for a=1: -4 ** 0.5 is not a real number"),
+        # Ranges too large to mean anything, or to compute with.
+        ("{a: [-1000000000000000000000000000000, 1000000000000000000000000000000]}", "a * 2", 'param "a" spans'),
+        ("{a: [1, 2, 100000000000000000000]}", "a * 2", 'param "a" reaches 1e+20; values must stay within ±1e+09'),
+    ],
+)
+def test_formula_checked_over_its_whole_parameter_space(tmp_path: Path, params: str, formula: str, message: str) -> None:
+    shown = "".join(f"{{{name}}}" for name in ("a", "b") if f"{name}:" in params)
+    body = f'- id: q1\n  type: numeric\n  prompt: 数为{shown}\n  params: {params}\n  formula: "{formula}"\n'
+    errors = errors_in(tmp_path, question(body))
+    assert len(errors) == 1 and message in errors[0], errors
+
+
+def test_formula_over_many_combinations_is_sampled_and_still_catches_a_corner(tmp_path: Path) -> None:
+    # 2001 × 2001 combinations: too many to try them all, but the corner a = b fails.
+    body = '- id: q1\n  type: numeric\n  prompt: "{a} {b}"\n  params: {a: [0, 2000], b: [0, 2000]}\n  formula: "1 / (a - b + 2000)"\n'
+    errors = errors_in(tmp_path, question(body))
+    assert len(errors) == 1 and "formula fails for a=0, b=2000" in errors[0], errors

@@ -213,6 +213,7 @@ def bank_drills(bank: Bank) -> dict[str, Question]:
     """Every drill of the bank by id, in chapter order then concept order."""
     return practice_questions(bank, drills_only=True)
 
+
 def practice_questions(bank: Bank, *, include_drills: bool = True, drills_only: bool = False) -> dict[str, Question]:
     """Everything that can be practised, by id in display order: each chapter's questions, then its concepts' drills."""
     practised: dict[str, Question] = {}

@@ -36,15 +36,13 @@ class Formula:
     tree: ast.Expression
     names: frozenset[str]
 
-    def __reduce__(self):
-        # Pickled as text: re-parsing is cheaper than pickling the syntax tree.
-        return (parse_formula, (self.text,))
-
     def evaluate(self, values: dict[str, float]) -> float:
         """The formula's value for the given parameter values."""
         try:
             result = _evaluate(self.tree.body, values)
-        except (ZeroDivisionError, OverflowError) as error:
+        except (ZeroDivisionError, OverflowError, ValueError) as error:
+            if isinstance(error, FormulaError):
+                raise
             raise FormulaError(f"cannot evaluate {self.text!r}: {error}") from None
         if not math.isfinite(result):
             raise FormulaError(f"{self.text!r} is not a finite number")
@@ -96,7 +94,18 @@ def _check_node(node: ast.AST, names: set[str]) -> None:
     raise FormulaError(f"{_describe(node)} is not allowed in a formula")
 
 
-OPERATOR_SYMBOLS = {ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^", ast.LShift: "<<", ast.RShift: ">>", ast.Invert: "~", ast.Not: "not"}
+OPERATOR_SYMBOLS = {
+    ast.Mod: "%",
+    ast.FloorDiv: "//",
+    ast.MatMult: "@",
+    ast.BitAnd: "&",
+    ast.BitOr: "|",
+    ast.BitXor: "^",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+    ast.Invert: "~",
+    ast.Not: "not",
+}
 
 
 def _describe(node: ast.AST) -> str:
@@ -119,11 +128,16 @@ def _evaluate(node: ast.AST, values: dict[str, float]) -> float:
         right = _evaluate(node.right, values)
         if isinstance(node.op, ast.Pow) and abs(right) > MAX_EXPONENT:
             raise FormulaError(f"exponent {right:g} is too large")
-        return BINARY[type(node.op)](left, right)
+        result = BINARY[type(node.op)](left, right)
+        if isinstance(result, complex):  # a negative number to a fractional power
+            raise FormulaError(f"{left:g} ** {right:g} is not a real number")
+        return float(result)
     if isinstance(node, ast.Call):
         assert isinstance(node.func, ast.Name)
         args = [_evaluate(arg, values) for arg in node.args]
         if node.func.id == "round":
+            if not all(math.isfinite(arg) for arg in args):
+                raise FormulaError("round() of a number that is not finite")
             return float(round(args[0], int(args[1])) if len(args) > 1 else round(args[0]))
         if node.func.id == "abs":
             return abs(args[0])

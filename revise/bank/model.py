@@ -300,6 +300,7 @@ QUESTION_CLASSES: dict[str, type[Question]] = {
         ShortQuestion,
         EssayQuestion,
         NumericQuestion,
+        MatchQuestion,
     )
 }
 
@@ -381,6 +382,7 @@ class Bank:
     concepts: dict[str, Concept] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
     paper_files: list[Path] = field(default_factory=list)
+    settings_files: list[Path] = field(default_factory=list)
     papers: dict[str, Paper] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     # Course synonym groups from bank.yaml, e.g. (顾客, 客户): any form stands for the others.

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import yaml
 
-from revise.bank.loader import ChapterParser, Problem, read_yaml_file, suggest
-from revise.bank.model import QUESTION_TYPES, TYPE_LABELS, Bank, NumericQuestion, Paper, Question, Section
+from revise.bank.model import QUESTION_TYPES, TYPE_LABELS, Bank, Paper, Question, Section
+from revise.bank.params import UndrawableError, draw_params, render_prompt
+from revise.bank.yaml_source import NodeReader, Problem, read_yaml_file, suggest
 
-PAPER_KEYS = ("id", "title", "minutes", "sections", "chapters", "description")
+PAPER_KEYS = ("id", "title", "minutes", "sections", "chapters", "description", "exclude_tags")
 SECTION_KEYS = ("title", "type", "count", "points")
 PAPER_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 
@@ -48,7 +49,7 @@ class DrawnPaper:
         return [q for q in self.questions if q.section == index]
 
 
-class PaperParser(ChapterParser):
+class PaperParser(NodeReader):
     """Reads a blueprint file with the same typed accessors and messages as chapters."""
 
     def parse_paper(self, root: yaml.Node) -> Paper | None:
@@ -94,6 +95,7 @@ class PaperParser(ChapterParser):
             location=self.location(root),
             chapter_weights=weights,
             description=self.text(fields.get("description"), '"description"'),
+            exclude_tags=self.texts(fields.get("exclude_tags"), '"exclude_tags"'),
         )
 
     def section(self, node: yaml.Node) -> Section | None:
@@ -139,11 +141,17 @@ def load_papers(files: list[Path], bank: Bank, problems: list[Problem]) -> dict[
     return papers
 
 
-def available_by_type(bank: Bank) -> dict[str, int]:
-    """How many questions of each type the bank has."""
+def is_eligible(question: Question, paper: Paper) -> bool:
+    """True when the paper may draw this question (it carries none of the paper's excluded tags)."""
+    return not paper.exclude_tags or not set(question.tags) & set(paper.exclude_tags)
+
+
+def available_by_type(bank: Bank, paper: Paper | None = None) -> dict[str, int]:
+    """How many questions of each type the bank has (that `paper` may draw, when given)."""
     counts = dict.fromkeys(QUESTION_TYPES, 0)
     for question in bank.questions.values():
-        counts[question.type] += 1
+        if paper is None or is_eligible(question, paper):
+            counts[question.type] += 1
     return counts
 
 
@@ -153,13 +161,20 @@ def check_paper(paper: Paper, bank: Bank, problems: list[Problem]) -> None:
     wanted: dict[str, int] = {}
     for section in paper.sections:
         wanted[section.type] = wanted.get(section.type, 0) + section.count
-    have = available_by_type(bank)
+    have = available_by_type(bank, paper)
     for qtype, count in wanted.items():
         if count > have[qtype]:
-            problems.append(Problem(at.path, at.line, "error", (
-                f'paper "{paper.id}" asks for {count} {qtype} questions ({TYPE_LABELS[qtype]}) '
-                f"but the bank has {have[qtype]}: {count - have[qtype]} short"
-            )))
+            problems.append(
+                Problem(
+                    at.path,
+                    at.line,
+                    "error",
+                    (
+                        f'paper "{paper.id}" asks for {count} {qtype} questions ({TYPE_LABELS[qtype]}) '
+                        f"but the bank has {have[qtype]}: {count - have[qtype]} short"
+                    ),
+                )
+            )
     titles = [chapter.title for chapter in bank.chapters]
     for name in paper.chapter_weights:
         if name not in titles:
@@ -206,27 +221,25 @@ def draw_paper(paper: Paper, bank: Bank, seed: int) -> DrawnPaper:
     for section_index, section in enumerate(paper.sections):
         by_chapter: dict[str, list[Question]] = {}
         for question in bank.questions.values():
-            if question.type == section.type and question.id not in used:
+            if question.type == section.type and question.id not in used and is_eligible(question, paper):
                 by_chapter.setdefault(question.chapter, []).append(question)
         available = {name: len(items) for name, items in by_chapter.items()}
         allocation = allocate(section.count, {name: weights.get(name, 0.0) for name in by_chapter}, available)
         if sum(allocation.values()) < section.count:
             # Weighted chapters ran dry: fill from the rest of the bank evenly.
             allocation = allocate(section.count, dict.fromkeys(by_chapter, 1.0), available)
-        picked: list[Question] = []
         for name in sorted(by_chapter, key=lambda n: chapter_order.get(n, len(chapter_order))):
             candidates = sorted(by_chapter[name], key=lambda q: q.id)
-            picked.extend(rng.sample(candidates, allocation.get(name, 0)))
-        for question in picked:
-            used.add(question.id)
-            params = draw_params(question, rng)
-            prompt = question.render_prompt(params) if isinstance(question, NumericQuestion) else question.prompt
-            drawn.append(DrawnQuestion(len(drawn) + 1, section_index, question, section.points, params, prompt))
+            rng.shuffle(candidates)
+            wanted = allocation.get(name, 0)
+            for question in candidates:
+                if wanted == 0:
+                    break
+                try:
+                    params = draw_params(question, rng)
+                except UndrawableError:
+                    continue  # validation rules this out; skipping keeps the paper whole
+                used.add(question.id)
+                drawn.append(DrawnQuestion(len(drawn) + 1, section_index, question, section.points, params, render_prompt(question, params)))
+                wanted -= 1
     return DrawnPaper(paper, seed, drawn)
-
-
-def draw_params(question: Question, rng: random.Random) -> dict[str, float]:
-    """Values for a numeric question's params (none for other types)."""
-    if not isinstance(question, NumericQuestion):
-        return {}
-    return {param.name: float(rng.choice(param.choices())) for param in question.params}

@@ -36,8 +36,8 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from revise.bank.drills import is_drill_id, practice_questions
-from revise.bank.formula import FormulaError
-from revise.bank.model import Bank, NumericQuestion, Question
+from revise.bank.model import Bank, Question
+from revise.bank.params import UndrawableError, draw_params, render_prompt
 from revise.clock import local_zone, start_of_day
 from revise.progress.scheduling import AGAIN, RATING_NAMES, override_rating
 from revise.progress.store import MODES, AnswerReceipt, Store
@@ -50,7 +50,6 @@ LEARN_AHEAD = timedelta(minutes=20)
 # After a wrong answer, the rest of its concept waits this many questions.
 SIBLING_GAP = 4
 # Attempts at drawing parameter values for which the formula can be evaluated.
-PARAM_DRAWS = 50
 
 
 @dataclass(frozen=True)
@@ -137,28 +136,6 @@ class _Tally:
     wrong_ids: list[str] = field(default_factory=list)
 
 
-def draw_params(question: Question, rng: random.Random) -> dict[str, float]:
-    """Values for a numeric question's parameters for which its formula can be evaluated ({} otherwise)."""
-    if not isinstance(question, NumericQuestion) or not question.params:
-        return {}
-    values: dict[str, float] = {}
-    for _ in range(PARAM_DRAWS):
-        values = {param.name: float(rng.choice(param.choices())) for param in question.params}
-        try:
-            question.expected(values)
-        except (FormulaError, ArithmeticError, ValueError):
-            continue
-        return values
-    return values
-
-
-def render_prompt(question: Question, params: dict[str, float]) -> str:
-    """The prompt with parameter values substituted."""
-    if isinstance(question, NumericQuestion):
-        return question.render_prompt(params)
-    return question.prompt
-
-
 class PracticeEngine:
     """Serves questions, grades answers and records them; see the module docstring for the order."""
 
@@ -215,6 +192,7 @@ class PracticeEngine:
         self._last_id: str | None = None
         self._held_until: dict[str, int] = {}  # concept id -> position after which its questions may return
         self._skipped: set[str] = set()
+        self.notices: list[str] = []  # questions skipped for a reason the student should know
         self._tally = _Tally()
         self._last_receipt: AnswerReceipt | None = None
         self._last_outcome: Outcome | None = None
@@ -238,12 +216,19 @@ class PracticeEngine:
         """
         if self._current is not None:
             return self._current
-        picked = self._pick_from_queue() if self._queue is not None else self._pick_practice()
-        if picked is None:
-            return None
-        qid, reason, total = picked
-        question = self.questions[qid]
-        params = draw_params(question, self._rng)
+        while True:
+            picked = self._pick_from_queue() if self._queue is not None else self._pick_practice()
+            if picked is None:
+                return None
+            qid, reason, total = picked
+            question = self.questions[qid]
+            try:
+                params = draw_params(question, self._rng)
+                break
+            except UndrawableError as error:
+                # Validation rules this out; if a bank slips through, skip the question and say why.
+                self._skipped.add(qid)
+                self.notices.append(str(error))
         concept = self.bank.concepts.get(question.concept) if question.concept else None
         self._position += 1
         self._current = Presented(
