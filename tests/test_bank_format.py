@@ -185,3 +185,25 @@ def test_a_formula_that_cannot_be_drawn_is_skipped_in_practice(tmp_path: Path) -
         assert '"n"' in str(error)
     else:
         raise AssertionError("an undrawable question must raise UndrawableError")
+
+
+def test_option_order_is_a_permutation_and_respects_shuffle_false(tmp_path: Path) -> None:
+    from revise.bank.shuffle import bank_to_shown, option_order, shown_letters, shown_to_bank
+
+    bank, _ = load(
+        tmp_path,
+        """
+        - {id: c1, type: choice, prompt: 选。, options: [甲, 乙, 丙, 丁], answer: A, explanation: 解释。}
+        - {id: c2, type: choice, prompt: 选。, options: [很满意, 满意, 一般, 不满意], answer: B, shuffle: false, explanation: 解释。}
+        """,
+    )
+    orders = {option_order(bank.questions["c1"], random.Random(seed)) for seed in range(40)}
+    assert all(sorted(order) == [0, 1, 2, 3] for order in orders)
+    assert len(orders) > 10  # really shuffled
+    # Where the key lands is spread over every position.
+    assert {order.index(0) for order in orders} == {0, 1, 2, 3}
+    assert {option_order(bank.questions["c2"], random.Random(seed)) for seed in range(10)} == {(0, 1, 2, 3)}
+    order = (2, 0, 3, 1)
+    assert shown_to_bank(order, {0, 3}) == {2, 1}
+    assert bank_to_shown(order, {2, 1}) == {0, 3}
+    assert shown_letters(order, frozenset({0})) == "B"
