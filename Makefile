@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test validate bench clean
+.PHONY: run test test-fast check validate bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10) and "revise needs Python 3.10 or newer")'
@@ -12,14 +12,26 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
 	touch $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/revise
 
+# The whole suite, TUI and slow tests included.
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Everything but the TUI and slow tests: what a contributor runs after each edit.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not tui and not slow"
+
+# Lint, formatting, types and the import contracts (core never imports Textual, layers, independent screens).
+check: $(STAMP)
+	$(BIN)/ruff format --check revise tests benchmarks
+	$(BIN)/ruff check revise tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 validate: $(STAMP)
 	$(BIN)/revise validate --strict

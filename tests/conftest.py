@@ -1,4 +1,8 @@
-"""Shared fixtures: every test runs with its data dir and bank under tmp_path or the fixtures."""
+"""Shared fixtures: every test runs with its data dir and bank under tmp_path or the fixtures.
+
+Tests under tests/tui are marked `tui` here, so `make test-fast` (`-m "not tui and not slow"`)
+leaves them out without each module having to say so.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,25 @@ import pytest
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_BANK = FIXTURES / "bank"
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+TUI_DIR = Path(__file__).parent / "tui"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test under tests/tui as `tui`."""
+    for item in items:
+        if TUI_DIR in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.tui)
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    """A fresh progress store under tmp_path, closed after the test."""
+    from revise.progress.store import Store
+
+    with Store.open(tmp_path / "data") as opened:
+        yield opened
 
 
 @pytest.fixture(autouse=True)

@@ -340,3 +340,44 @@ def test_formula_over_many_combinations_is_sampled_and_still_catches_a_corner(tm
     body = '- id: q1\n  type: numeric\n  prompt: "{a} {b}"\n  params: {a: [0, 2000], b: [0, 2000]}\n  formula: "1 / (a - b + 2000)"\n'
     errors = errors_in(tmp_path, question(body))
     assert len(errors) == 1 and "formula fails for a=0, b=2000" in errors[0], errors
+
+
+def test_a_file_of_millions_of_tiny_values_is_refused_before_it_is_composed(tmp_path: Path) -> None:
+    path = tmp_path / "ch.yaml"
+    path.write_text("chapter: x\nquestions: [" + ",".join(["1"] * 400_000) + "]\n", encoding="utf-8")
+    problems = [str(p).replace(f"{tmp_path}/", "") for p in load_bank([path]).problems]
+    assert problems == ["ch.yaml: error: file has more than 300,000 YAML values; split it into chapters or check it is a bank file"]
+
+
+def test_problems_per_file_stop_at_a_hundred_with_a_count_of_the_rest(tmp_path: Path) -> None:
+    path = tmp_path / "ch.yaml"
+    path.write_text("chapter: x\nquestions: [" + ",".join(["1"] * 250) + "]\n", encoding="utf-8")
+    problems = [str(p).replace(f"{tmp_path}/", "") for p in load_bank([path]).problems]
+    assert len(problems) == 101
+    assert problems[0] == "ch.yaml: error: 150 more problems in this file are not listed; fix the ones above first"
+    assert problems[1] == "ch.yaml:2: error: a question must be a mapping of fields, not 1"
+
+
+def test_many_unknown_confusables_are_reported_with_hints(tmp_path: Path) -> None:
+    # Each concept names a misspelt neighbour: every one is reported, each with the right hint.
+    lines = ["chapter: x", "source: s", "concepts:"]
+    lines += [f"  - {{id: concept-{i}, name: 概念{i}, confusable: [concpt-{(i + 1) % 500}]}}" for i in range(500)]
+    path = tmp_path / "ch.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    errors = [p.message for p in load_bank([path]).errors]
+    assert len(errors) == 500
+    assert 'concept "concept-7" lists unknown confusable concept "concpt-8" (did you mean "concept-8"?)' in errors
+
+
+def test_oversized_text_fields_are_refused(tmp_path: Path) -> None:
+    errors = errors_in(tmp_path, question("- {id: q1, type: truefalse, prompt: " + "很长" * 3000 + ", answer: true}"))
+    assert errors == ['ch.yaml:4: error: "prompt" is 6,000 characters long; the limit is 5,000']
+
+
+def test_terminal_escapes_in_bank_text_are_shown_not_obeyed(tmp_path: Path) -> None:
+    # An unknown key that clears the screen and renames the terminal title.
+    body = '- {id: q1, type: truefalse, prompt: 对吗, answer: true, "\\e[2J\\e]0;pwned\\a": 1}'
+    errors = errors_in(tmp_path, question(body))
+    assert len(errors) == 1
+    assert "\x1b" not in errors[0] and "\x07" not in errors[0]
+    assert 'unknown key "' in errors[0]

@@ -28,6 +28,7 @@ from revise.bank.params import parameter_space_problem
 from revise.bank.yaml_source import (
     STR_TAG,
     NodeReader,
+    cap_problems,
     Problem,
     describe_node,
     read_yaml_file,
@@ -481,7 +482,8 @@ def parse_chapter_file(path: Path) -> tuple[Chapter | None, list[Problem]]:
     if root is None:
         return None, problems
     try:
-        return ChapterParser(path, problems).parse(root), problems
+        chapter = ChapterParser(path, problems).parse(root)
     except RecursionError:
         problems.append(Problem(path, 0, "error", "YAML is nested too deeply"))
-        return None, problems
+        chapter = None
+    return chapter, cap_problems(path, problems)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from revise.bank.model import Bank, Location
-from revise.bank.yaml_source import Problem, suggest
+from revise.bank.yaml_source import Problem, Suggester
 
 
 def check_bank(bank: Bank, problems: list[Problem]) -> None:
@@ -24,13 +24,14 @@ def check_bank(bank: Bank, problems: list[Problem]) -> None:
                     Problem(question.location.path, question.location.line, "error", f'duplicate question id "{question.id}" (first defined at {first})')
                 )
     targeted = {q.concept for q in bank.questions.values()}
+    concept_hint = Suggester(bank.concepts)
     for chapter in bank.chapters:
         for concept in chapter.concepts:
             at = concept.location
             for other in concept.confusable:
                 if other not in bank.concepts:
                     problems.append(
-                        Problem(at.path, at.line, "error", f'concept "{concept.id}" lists unknown confusable concept "{other}"{suggest(other, bank.concepts)}')
+                        Problem(at.path, at.line, "error", f'concept "{concept.id}" lists unknown confusable concept "{other}"{concept_hint(other)}')
                     )
                 elif other == concept.id:
                     problems.append(Problem(at.path, at.line, "error", f'concept "{concept.id}" lists itself as confusable'))
@@ -44,7 +45,7 @@ def check_bank(bank: Bank, problems: list[Problem]) -> None:
                         at.path,
                         at.line,
                         "error",
-                        f'question "{question.id}" refers to unknown concept "{question.concept}"{suggest(question.concept, bank.concepts)}',
+                        f'question "{question.id}" refers to unknown concept "{question.concept}"{concept_hint(question.concept)}',
                     )
                 )
             if not question.explanation:

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from revise.bank.model import Location
+from revise.safetext import one_line
 
 STR_TAG = "tag:yaml.org,2002:str"
 NULL_TAG = "tag:yaml.org,2002:null"
@@ -49,6 +50,13 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 # A document may expand through aliases to at most this many nodes beyond its
 # own size; a "billion laughs" file blows past it at once.
 MAX_ALIAS_EXPANSION = 100_000
+# A chapter of 1,000 questions has about 20,000 nodes; far beyond that, a file is an attack or
+# a mistake, and composing it would cost seconds and gigabytes.
+MAX_NODES = 300_000
+# A teacher fixes a file from the top; past this many problems in one file the rest are counted.
+MAX_PROBLEMS_PER_FILE = 100
+# Longest text in one field: a model essay answer fits, a pasted document does not.
+MAX_TEXT_CHARS = 5_000
 YAML_SUFFIXES = (".yaml", ".yml")
 PAPERS_DIR = "papers"
 SETTINGS_STEM = "bank"
@@ -68,7 +76,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
-        return f"{where}: {self.severity}: {self.message}"
+        # Messages quote bank text, which must never reach a terminal as control sequences.
+        return one_line(f"{where}: {self.severity}: {self.message}")
 
 
 class _Abort(Exception):
@@ -79,6 +88,38 @@ def suggest(word: str, choices: Iterable[str]) -> str:
     """A ` (did you mean "x"?)` hint for a misspelt key, or an empty string."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+class Suggester:
+    """"Did you mean" hints against a large set of names, built once.
+
+    Comparing every unknown name with every known one is quadratic (a bank of
+    2,000 concepts that each name an unknown one never finished); an index of
+    character pairs narrows each look-up to the few names that share most of them.
+    """
+
+    CANDIDATES = 20
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = list(dict.fromkeys(names))
+        self.postings: dict[str, list[int]] = {}
+        for index, name in enumerate(self.names):
+            for gram in self._grams(name):
+                self.postings.setdefault(gram, []).append(index)
+
+    @staticmethod
+    def _grams(name: str) -> set[str]:
+        padded = f"^{name}$"
+        return {padded[i : i + 2] for i in range(len(padded) - 1)}
+
+    def __call__(self, word: str) -> str:
+        """The hint for `word`, as :func:`suggest` gives it."""
+        shared: dict[int, int] = {}
+        for gram in self._grams(word):
+            for index in self.postings.get(gram, ()):
+                shared[index] = shared.get(index, 0) + 1
+        best = sorted(shared, key=lambda index: -shared[index])[: self.CANDIDATES]
+        return suggest(word, [self.names[index] for index in best])
 
 
 @dataclass
@@ -154,6 +195,9 @@ def read_yaml_file(path: Path, problems: list[Problem]) -> yaml.Node | None:
     if "\x00" in text:
         fail(text.count("\n", 0, text.index("\x00")) + 1, "file contains a NUL character; is it a binary file?")
         return None
+    if _structure_estimate(text) > MAX_NODES and _node_count_exceeds(text, MAX_NODES):
+        fail(0, f"file has more than {MAX_NODES:,} YAML values; split it into chapters or check it is a bank file")
+        return None
     loader = SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -190,6 +234,33 @@ def read_yaml_file(path: Path, problems: list[Problem]) -> yaml.Node | None:
         )
         return None
     return node
+
+
+def _structure_estimate(text: str) -> int:
+    """An upper bound, cheap to take, on how many values a YAML text can have."""
+    return text.count(",") + text.count("\n") + text.count("[") + text.count("{") + 1
+
+
+def _node_count_exceeds(text: str, limit: int) -> bool:
+    """True when parsing the text gives more than `limit` values; stops counting at the limit."""
+    count = 0
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if isinstance(event, (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)):
+                count += 1
+                if count > limit:
+                    return True
+    except yaml.YAMLError:
+        return False  # the composer reports the syntax error with its line
+    return False
+
+
+def cap_problems(path: Path, problems: list[Problem]) -> list[Problem]:
+    """At most MAX_PROBLEMS_PER_FILE problems, then one line that counts the rest."""
+    if len(problems) <= MAX_PROBLEMS_PER_FILE:
+        return problems
+    rest = len(problems) - MAX_PROBLEMS_PER_FILE
+    return [*problems[:MAX_PROBLEMS_PER_FILE], Problem(path, 0, "error", f"{rest:,} more problems in this file are not listed; fix the ones above first")]
 
 
 def _expanded_size(root: yaml.Node) -> tuple[int, int]:
@@ -293,6 +364,9 @@ class NodeReader:
             self.error(node, f"{what} must be text, not {describe_node(node)}")
             return None
         value = node.value.strip()
+        if len(value) > MAX_TEXT_CHARS:
+            self.error(node, f"{what} is {len(value):,} characters long; the limit is {MAX_TEXT_CHARS:,}")
+            return None
         if not value and not allow_empty:
             self.error(node, f"{what} is empty")
             return None
