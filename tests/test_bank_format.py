@@ -52,12 +52,12 @@ def test_match_question_is_read_with_its_pairs_and_distractors(tmp_path: Path) -
 
 def test_match_pair_must_have_two_sides(tmp_path: Path) -> None:
     _, problems = load(tmp_path, MATCH.replace("- [价格, 成本]", "- [价格]"))
-    assert problems == ["ch.yaml:9: error: each pair is a list of exactly two texts: [left, right]"]
+    assert problems == ["ch.yaml:9: 错误: 每组配对是正好两项文字的列表：[左, 右]"]
 
 
 def test_match_right_items_must_differ(tmp_path: Path) -> None:
     _, problems = load(tmp_path, MATCH.replace("distractors: [关系]", "distractors: [成本]"))
-    assert problems == ["ch.yaml:8: error: right-hand items must differ; repeated: 成本"]
+    assert problems == ["ch.yaml:8: 错误: 右边的各项不能重复；重复的有：成本"]
 
 
 def test_key_points_with_term_and_says(tmp_path: Path) -> None:
@@ -101,12 +101,12 @@ def test_key_point_mapping_needs_says_and_known_keys(tmp_path: Path) -> None:
           explanation: 解释。
         """,
     )
-    assert problems == ['ch.yaml:9: error: unknown key "sayz" in a keypoint (did you mean "says"?)']
+    assert problems == ["ch.yaml:9: 错误: 要点没有“sayz”这个字段（是不是“says”？）"]
 
 
 def test_unknown_kind_is_refused(tmp_path: Path) -> None:
     _, problems = load(tmp_path, "- {id: s1, type: short, kind: 论文, prompt: 解释。, answer: 答。, keypoints: [甲], explanation: 解释。}")
-    assert problems == ['ch.yaml:4: error: "kind" must be one of 名词解释、案例分析, not "论文"']
+    assert problems == ["ch.yaml:4: 错误: “kind”只能是名词解释、案例分析，不能是“论文”"]
 
 
 def test_shuffle_defaults_on_and_can_be_turned_off(tmp_path: Path) -> None:
@@ -141,12 +141,12 @@ def test_settings_file_gives_source_titles_and_synonyms(tmp_path: Path) -> None:
 
 def test_a_word_belongs_to_one_synonym_group(tmp_path: Path) -> None:
     _, problems = load(tmp_path, "- {id: t1, type: truefalse, prompt: 对吗, answer: true, explanation: 解释。}", settings=SETTINGS + "  - [客户, 用户]\n")
-    assert problems == ['bank.yaml:7: error: "客户" is already in the synonym group at line 5; a word belongs to one group']
+    assert problems == ["bank.yaml:7: 错误: “客户”已经在第 5 行的同义词组里了；一个词只能属于一组"]
 
 
 def test_a_cited_source_without_a_title_is_a_warning(tmp_path: Path) -> None:
     _, problems = load(tmp_path, "- {id: t1, type: truefalse, prompt: 对吗, answer: true, explanation: 解释。, source: other.txt}", settings=SETTINGS)
-    assert problems == ['ch.yaml:4: warning: question "t1" cites source "other.txt", which bank.yaml gives no title']
+    assert problems == ["ch.yaml:4: 警告: 题目“t1”的出处“other.txt”在 bank.yaml 里没有标题"]
 
 
 def test_files_are_found_whatever_the_case_of_their_suffix(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ def run_validate(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, l
 def test_clean_bank_exits_0_with_summary(capsys, fixture_bank_path: Path) -> None:
     code, lines = run_validate(capsys, str(fixture_bank_path))
     assert code == 0
-    assert lines == ["2 files, 11 questions, 3 concepts, 0 errors, 0 warnings"]
+    assert lines == ["2 个文件，11 道题，3 个概念：0 个错误，0 个警告"]
 
 
 def test_errors_exit_1_and_are_listed_first(capsys, tmp_path: Path) -> None:
@@ -32,9 +32,9 @@ def test_errors_exit_1_and_are_listed_first(capsys, tmp_path: Path) -> None:
     code, lines = run_validate(capsys, str(bad))
     assert code == 1
     assert lines == [
-        f'{bad}:4: error: a truefalse question is missing required field "answer"',
-        f'{bad}:7: error: unknown key "anwser" in a truefalse question (did you mean "answer"?)',
-        "1 file, 0 questions, 0 concepts, 2 errors, 0 warnings",
+        f"{bad}:4: 错误: 判断题缺少必填字段“answer”",
+        f"{bad}:7: 错误: 判断题没有“anwser”这个字段（是不是“answer”？）",
+        "1 个文件，0 道题，0 个概念：2 个错误，0 个警告",
     ]
 
 
@@ -42,7 +42,7 @@ def test_warnings_fail_only_with_strict(capsys, tmp_path: Path) -> None:
     path = tmp_path / "warn.yaml"
     path.write_text(GOOD.replace("    explanation: 因为\n", ""), encoding="utf-8")
     code, lines = run_validate(capsys, str(path))
-    assert code == 0 and lines[-1] == "1 file, 1 questions, 0 concepts, 0 errors, 1 warning"
+    assert code == 0 and lines[-1] == "1 个文件，1 道题，0 个概念：0 个错误，1 个警告"
     code, _ = run_validate(capsys, "--strict", str(path))
     assert code == 1
 
@@ -51,16 +51,16 @@ def test_several_paths(capsys, tmp_path: Path, fixture_bank_path: Path) -> None:
     extra = tmp_path / "extra.yaml"
     extra.write_text(GOOD, encoding="utf-8")
     code, lines = run_validate(capsys, str(fixture_bank_path), str(extra))
-    assert code == 0 and lines == ["3 files, 12 questions, 3 concepts, 0 errors, 0 warnings"]
+    assert code == 0 and lines == ["3 个文件，12 道题，3 个概念：0 个错误，0 个警告"]
 
 
 def test_bank_option_and_environment(capsys, monkeypatch, fixture_bank_path: Path, tmp_path: Path) -> None:
     code, lines = run_validate(capsys, "--bank", str(fixture_bank_path))
-    assert code == 0 and lines[-1].startswith("2 files, 11 questions")
+    assert code == 0 and lines[-1].startswith("2 个文件，11 道题")
     monkeypatch.setenv("REVISE_BANK", str(fixture_bank_path))
     assert resolve_bank() == fixture_bank_path
     code, lines = run_validate(capsys)
-    assert lines[-1].startswith("2 files, 11 questions")
+    assert lines[-1].startswith("2 个文件，11 道题")
     assert resolve_bank(str(tmp_path)) == tmp_path  # the option beats the environment
 
 
@@ -96,7 +96,7 @@ def test_bad_input_never_raises(capsys, tmp_path: Path, content: bytes) -> None:
     path.write_bytes(content)
     code, lines = run_validate(capsys, str(path))
     assert code == 1
-    assert any(": error: " in line for line in lines)
+    assert any(": 错误: " in line for line in lines)
     assert "Traceback" not in "\n".join(lines)
 
 
@@ -105,4 +105,4 @@ def test_console_script_and_module_entry_agree(fixture_bank_path: Path) -> None:
     for command in ([console_script], [sys.executable, "-m", "revise"]):
         completed = subprocess.run([*command, "validate", str(fixture_bank_path)], capture_output=True, text=True, timeout=60)
         assert completed.returncode == 0, completed.stderr
-        assert completed.stdout.strip() == "2 files, 11 questions, 3 concepts, 0 errors, 0 warnings"
+        assert completed.stdout.strip() == "2 个文件，11 道题，3 个概念：0 个错误，0 个警告"

@@ -23,7 +23,7 @@ def shipped():
 def test_validate_strict_passes(capsys) -> None:
     assert main(["validate", "--strict"]) == 0
     summary = capsys.readouterr().out.splitlines()[-1]
-    assert summary.endswith(" 0 errors, 0 warnings")
+    assert summary.endswith("：0 个错误，0 个警告")
 
 
 def test_no_problems_at_all(shipped) -> None:

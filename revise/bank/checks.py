@@ -14,15 +14,11 @@ def check_bank(bank: Bank, problems: list[Problem]) -> None:
         for concept in chapter.concepts:
             first = seen_concepts.setdefault(concept.id, concept.location)
             if first is not concept.location:
-                problems.append(
-                    Problem(concept.location.path, concept.location.line, "error", f'duplicate concept id "{concept.id}" (first defined at {first})')
-                )
-        for question in chapter.questions:
-            first = seen_questions.setdefault(question.id, question.location)
-            if first is not question.location:
-                problems.append(
-                    Problem(question.location.path, question.location.line, "error", f'duplicate question id "{question.id}" (first defined at {first})')
-                )
+                problems.append(Problem(concept.location.path, concept.location.line, "error", f"概念 id“{concept.id}”重复了（第一次出现在 {first}）"))
+        for question_id, location in chapter.declared_ids:
+            first = seen_questions.setdefault(question_id, location)
+            if first is not location:
+                problems.append(Problem(location.path, location.line, "error", f"题目 id“{question_id}”重复了（第一次出现在 {first}）"))
     targeted = {q.concept for q in bank.questions.values()}
     concept_hint = Suggester(bank.concepts)
     for chapter in bank.chapters:
@@ -30,13 +26,11 @@ def check_bank(bank: Bank, problems: list[Problem]) -> None:
             at = concept.location
             for other in concept.confusable:
                 if other not in bank.concepts:
-                    problems.append(
-                        Problem(at.path, at.line, "error", f'concept "{concept.id}" lists unknown confusable concept "{other}"{concept_hint(other)}')
-                    )
+                    problems.append(Problem(at.path, at.line, "error", f"概念“{concept.id}”的 confusable 里有不存在的概念“{other}”{concept_hint(other)}"))
                 elif other == concept.id:
-                    problems.append(Problem(at.path, at.line, "error", f'concept "{concept.id}" lists itself as confusable'))
+                    problems.append(Problem(at.path, at.line, "error", f"概念“{concept.id}”把自己列为易混概念"))
             if concept.id not in targeted and bank.concepts.get(concept.id) is concept:
-                problems.append(Problem(at.path, at.line, "warning", f'concept "{concept.id}" has no questions pointing at it'))
+                problems.append(Problem(at.path, at.line, "warning", f"概念“{concept.id}”还没有题目指向它"))
         for question in chapter.questions:
             at = question.location
             if question.concept and question.concept not in bank.concepts:
@@ -45,14 +39,12 @@ def check_bank(bank: Bank, problems: list[Problem]) -> None:
                         at.path,
                         at.line,
                         "error",
-                        f'question "{question.id}" refers to unknown concept "{question.concept}"{concept_hint(question.concept)}',
+                        f"题目“{question.id}”指向不存在的概念“{question.concept}”{concept_hint(question.concept)}",
                     )
                 )
             if not question.explanation:
-                problems.append(Problem(at.path, at.line, "warning", f'question "{question.id}" has no explanation'))
+                problems.append(Problem(at.path, at.line, "warning", f"题目“{question.id}”没有解析（explanation）"))
             if not question.source:
-                problems.append(Problem(at.path, at.line, "warning", f'question "{question.id}" has no source, and its chapter gives none'))
+                problems.append(Problem(at.path, at.line, "warning", f"题目“{question.id}”没有出处（source），所在章节也没有给出"))
             elif bank.sources and question.source not in bank.sources:
-                problems.append(
-                    Problem(at.path, at.line, "warning", f'question "{question.id}" cites source "{question.source}", which bank.yaml gives no title')
-                )
+                problems.append(Problem(at.path, at.line, "warning", f"题目“{question.id}”的出处“{question.source}”在 bank.yaml 里没有标题"))

@@ -315,6 +315,8 @@ class Chapter:
     source: str | None = None
     concepts: list[Concept] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
+    # Every question id written in the file, usable or not, for the duplicate check.
+    declared_ids: list[tuple[str, Location]] = field(default_factory=list)
 
     @property
     def sort_key(self) -> tuple[float, str]:

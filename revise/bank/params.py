@@ -64,10 +64,10 @@ def param_range_problem(param: Param) -> str | None:
     else:
         assert param.low is not None and param.high is not None
         if param.high - param.low + 1 > MAX_RANGE_SIZE:
-            return f'param "{param.name}" spans {param.high - param.low + 1:,} values; the limit is {MAX_RANGE_SIZE:,}'
+            return f"参数“{param.name}”的范围有 {param.high - param.low + 1:,} 个值，上限是 {MAX_RANGE_SIZE:,}"
         largest = max(abs(param.low), abs(param.high))
     if largest > MAX_PARAM_MAGNITUDE:
-        return f'param "{param.name}" reaches {largest:g}; values must stay within ±{MAX_PARAM_MAGNITUDE:g}'
+        return f"参数“{param.name}”的值达到 {largest:g}；取值要在 ±{MAX_PARAM_MAGNITUDE:g} 以内"
     return None
 
 
@@ -110,5 +110,5 @@ def parameter_space_problem(question: NumericQuestion) -> str | None:
             question.formula.evaluate(values)
         except FormulaError as error:
             shown = ", ".join(f"{name}={value:g}" for name, value in values.items())
-            return f"formula fails for {shown}: {error}"
+            return f"公式在 {shown} 时无法计算：{error}"
     return None

@@ -31,7 +31,7 @@ class SettingsParser(NodeReader):
 
     def parse(self, root: yaml.Node, bank: Bank) -> None:
         """Fill in `bank.sources` and `bank.synonyms` from the file's root node."""
-        fields = self.fields(root, "the bank settings file", SETTINGS_KEYS)
+        fields = self.fields(root, "题库设置文件", SETTINGS_KEYS)
         if fields is None:
             return
         sources_node = fields.get("sources")
@@ -43,35 +43,35 @@ class SettingsParser(NodeReader):
 
     def sources(self, node: yaml.Node, bank: Bank) -> None:
         if not isinstance(node, yaml.MappingNode):
-            self.error(node, f'"sources" must map each source id to its title, not {describe_node(node)}')
+            self.error(node, f"“sources”应该是“出处 id: 标题”的一组字段，而不是{describe_node(node)}")
             return
         for key_node, value_node in node.value:
-            source_id = self.text(key_node, "a source id")
+            source_id = self.text(key_node, "出处 id")
             if source_id is None:
                 continue
             if isinstance(value_node, yaml.MappingNode):
-                fields = self.fields(value_node, f'source "{source_id}"', SOURCE_KEYS)
-                title = self.text(self.require(fields, "title", value_node, f'source "{source_id}"'), '"title"') if fields is not None else None
+                fields = self.fields(value_node, f"出处“{source_id}”", SOURCE_KEYS)
+                title = self.text(self.require(fields, "title", value_node, f"出处“{source_id}”"), "“title”") if fields is not None else None
             else:
-                title = self.text(value_node, f'the title of source "{source_id}"')
+                title = self.text(value_node, f"出处“{source_id}”的标题")
             if title is None:
                 continue
             if source_id in bank.sources:
-                self.error(key_node, f'source "{source_id}" is listed twice')
+                self.error(key_node, f"出处“{source_id}”写了两次")
                 continue
             bank.sources[source_id] = Source(source_id, title)
 
     def synonyms(self, node: yaml.Node) -> tuple[tuple[str, ...], ...]:
         groups: list[tuple[str, ...]] = []
         seen: dict[str, int] = {}
-        for item in self.sequence(node, '"synonyms"'):
-            group = tuple(dict.fromkeys(self.texts(item, "a synonym group")))
+        for item in self.sequence(node, "“synonyms”"):
+            group = tuple(dict.fromkeys(self.texts(item, "一组同义词")))
             if len(group) < 2:
-                self.error(item, "a synonym group lists at least two different words")
+                self.error(item, "一组同义词至少要有两个不同的词")
                 continue
             for word in group:
                 if word in seen:
-                    self.error(item, f'"{word}" is already in the synonym group at line {seen[word]}; a word belongs to one group')
+                    self.error(item, f"“{word}”已经在第 {seen[word]} 行的同义词组里了；一个词只能属于一组")
                     break
             else:
                 line = item.start_mark.line + 1

@@ -12,11 +12,13 @@ import difflib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from pathlib import Path
 
 import yaml
 
-from revise.bank.model import Location
+from revise.bank.model import TYPE_LABELS, Location
+from revise.bank.yaml_hints import typing_slips
 from revise.safetext import one_line
 
 STR_TAG = "tag:yaml.org,2002:str"
@@ -25,13 +27,10 @@ BOOL_TAG = "tag:yaml.org,2002:bool"
 INT_TAG = "tag:yaml.org,2002:int"
 FLOAT_TAG = "tag:yaml.org,2002:float"
 
-try:
-    _BaseLoader: type = yaml.CSafeLoader
-except AttributeError:  # PyYAML built without libyaml
-    _BaseLoader = yaml.SafeLoader
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader unless PyYAML lacks libyaml
 
 
-class SafeLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class SafeLoader(_BaseLoader):
     """The safe loader, with a shortcut for the common case of plain text scalars.
 
     A plain scalar whose first character starts no implicit type (bool, int,
@@ -40,7 +39,7 @@ class SafeLoader(_BaseLoader):  # type: ignore[misc, valid-type]
 
     _typed_first_chars = frozenset(k for k in _BaseLoader.yaml_implicit_resolvers if k)
 
-    def resolve(self, kind, value, implicit):
+    def resolve(self, kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]) -> str:
         if kind is yaml.ScalarNode and implicit[0] and value and value[0] not in self._typed_first_chars:
             return STR_TAG
         return super().resolve(kind, value, implicit)
@@ -57,6 +56,8 @@ MAX_NODES = 300_000
 MAX_PROBLEMS_PER_FILE = 100
 # Longest text in one field: a model essay answer fits, a pasted document does not.
 MAX_TEXT_CHARS = 5_000
+SEVERITY_LABELS = {"error": "错误", "warning": "警告"}
+GBK_ADVICE = "文件是 GBK（ANSI）编码，不是 UTF-8；请另存为 UTF-8：记事本选“另存为 → 编码：UTF-8”，VS Code 点右下角编码选“通过编码保存 → UTF-8”"
 YAML_SUFFIXES = (".yaml", ".yml")
 PAPERS_DIR = "papers"
 SETTINGS_STEM = "bank"
@@ -77,7 +78,7 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
         # Messages quote bank text, which must never reach a terminal as control sequences.
-        return one_line(f"{where}: {self.severity}: {self.message}")
+        return one_line(f"{where}: {SEVERITY_LABELS.get(self.severity, self.severity)}: {self.message}")
 
 
 class _Abort(Exception):
@@ -87,11 +88,11 @@ class _Abort(Exception):
 def suggest(word: str, choices: Iterable[str]) -> str:
     """A ` (did you mean "x"?)` hint for a misspelt key, or an empty string."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
+    return f"（是不是“{close[0]}”？）" if close else ""
 
 
 class Suggester:
-    """"Did you mean" hints against a large set of names, built once.
+    """ "Did you mean" hints against a large set of names, built once.
 
     Comparing every unknown name with every known one is quadratic (a bank of
     2,000 concepts that each name an unknown one never finished); an index of
@@ -150,7 +151,7 @@ def discover_files(paths: Iterable[Path]) -> BankFiles:
         if path.is_dir():
             files = sorted(p for p in path.rglob("*") if p.suffix.lower() in YAML_SUFFIXES and p.is_file())
             if not files:
-                found.problems.append(Problem(path, 0, "warning", "no .yaml or .yml files in this directory"))
+                found.problems.append(Problem(path, 0, "warning", "这个文件夹里没有 .yaml 或 .yml 文件"))
             for file in files:
                 parts = file.relative_to(path).parts
                 if PAPERS_DIR in parts[:-1]:
@@ -167,7 +168,7 @@ def discover_files(paths: Iterable[Path]) -> BankFiles:
             else:
                 found.chapters.append(path)
         else:
-            found.problems.append(Problem(path, 0, "error", "no such file or directory"))
+            found.problems.append(Problem(path, 0, "error", "找不到这个文件或文件夹"))
     return found
 
 
@@ -180,23 +181,26 @@ def read_yaml_file(path: Path, problems: list[Problem]) -> yaml.Node | None:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            fail(0, f"file is {size / 1024 / 1024:.1f} MB; the limit is {MAX_FILE_BYTES // 1024 // 1024} MB")
+            fail(0, f"文件有 {size / 1024 / 1024:.1f} MB，超过了 {MAX_FILE_BYTES // 1024 // 1024} MB 的上限；请把它拆成几个章节文件")
             return None
         data = path.read_bytes()
     except OSError as error:
-        fail(0, f"cannot read file: {error.strerror or error}")
+        fail(0, f"无法读取文件：{error.strerror or error}")
         return None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        fail(line, f"file is not UTF-8 (byte 0x{data[error.start]:02x} cannot be decoded); save it as UTF-8")
+        if _is_gbk(data):
+            fail(line, GBK_ADVICE)
+        else:
+            fail(line, f"文件不是 UTF-8 编码（第 {line} 行的字节 0x{data[error.start]:02x} 无法解码）；请另存为 UTF-8")
         return None
     if "\x00" in text:
-        fail(text.count("\n", 0, text.index("\x00")) + 1, "file contains a NUL character; is it a binary file?")
+        fail(text.count("\n", 0, text.index("\x00")) + 1, "文件里有 NUL 字符，它是不是二进制文件（比如 Word 或 Excel 文件）？题库要用纯文本的 YAML 文件")
         return None
     if _structure_estimate(text) > MAX_NODES and _node_count_exceeds(text, MAX_NODES):
-        fail(0, f"file has more than {MAX_NODES:,} YAML values; split it into chapters or check it is a bank file")
+        fail(0, f"文件里的 YAML 值超过 {MAX_NODES:,} 个；请拆成几个章节文件，或确认它是题库文件")
         return None
     loader = SafeLoader(text)
     try:
@@ -204,36 +208,53 @@ def read_yaml_file(path: Path, problems: list[Problem]) -> yaml.Node | None:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "invalid YAML"
-        if mark is None:
-            fail(0, f"YAML syntax error: {problem}")
-        else:
-            fail(mark.line + 1, f"YAML syntax error at column {mark.column + 1}: {problem}")
+        error_line = mark.line + 1 if mark is not None else 0
+        # A typing slip on or before the failing line is the likely cause: name it where it is.
+        slips = [(line, message) for line, message in typing_slips(text) if not error_line or line <= error_line]
+        for line, message in slips:
+            fail(line, message)
+        if not slips:
+            if mark is None:
+                fail(0, f"YAML 语法错误：{problem}")
+            else:
+                fail(error_line, f"YAML 语法错误（第 {mark.column + 1} 列）：{problem}")
         return None
     except yaml.YAMLError as error:
-        fail(0, f"YAML error: {error}")
+        fail(0, f"YAML 错误：{error}")
         return None
     except RecursionError:
-        fail(0, "YAML is nested too deeply")
+        fail(0, "YAML 嵌套太深")
         return None
     finally:
         loader.dispose()
+    for line, message in typing_slips(text, after_syntax_error=False):
+        fail(line, message)
     if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG):
-        fail(0, "empty file", "warning")
+        fail(0, "文件是空的", "warning")
         return None
     if "&" not in text:  # no anchors, so no aliases to expand
         return node
     try:
         expanded, unique = _expanded_size(node)
     except RecursionError:
-        fail(node.start_mark.line + 1, "YAML is nested too deeply, or an alias refers to itself")
+        fail(node.start_mark.line + 1, "YAML 嵌套太深，或者某个别名（*）引用了它自己")
         return None
     if expanded - unique > MAX_ALIAS_EXPANSION:
         fail(
             node.start_mark.line + 1,
-            f"excessive use of YAML aliases: the document would expand to {expanded:,} values; refusing to load it",
+            f"YAML 别名（&/*）用得太多：展开后会有 {expanded:,} 个值，拒绝载入",
         )
         return None
     return node
+
+
+def _is_gbk(data: bytes) -> bool:
+    """True when bytes that are not UTF-8 read cleanly as GB18030 (what zh-CN Windows saves)."""
+    try:
+        data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _structure_estimate(text: str) -> int:
@@ -260,7 +281,7 @@ def cap_problems(path: Path, problems: list[Problem]) -> list[Problem]:
     if len(problems) <= MAX_PROBLEMS_PER_FILE:
         return problems
     rest = len(problems) - MAX_PROBLEMS_PER_FILE
-    return [*problems[:MAX_PROBLEMS_PER_FILE], Problem(path, 0, "error", f"{rest:,} more problems in this file are not listed; fix the ones above first")]
+    return [*problems[:MAX_PROBLEMS_PER_FILE], Problem(path, 0, "error", f"这个文件还有 {rest:,} 个问题没有列出；请先改正上面这些")]
 
 
 def _expanded_size(root: yaml.Node) -> tuple[int, int]:
@@ -293,12 +314,12 @@ def _line(node: yaml.Node | None) -> int:
 
 def describe_node(node: yaml.Node | None) -> str:
     if isinstance(node, yaml.MappingNode):
-        return "a mapping"
+        return "一组字段"
     if isinstance(node, yaml.SequenceNode):
-        return "a list"
+        return "列表"
     if node is None or node.tag == NULL_TAG:
-        return "empty"
-    return f'"{node.value}"' if node.tag == STR_TAG else f"{node.value}"
+        return "空值"
+    return f"“{node.value}”" if node.tag == STR_TAG else f"{node.value}"
 
 
 class NodeReader:
@@ -327,24 +348,24 @@ class NodeReader:
     def fields(self, node: yaml.Node, what: str, allowed: Iterable[str], other_types: dict[str, tuple[str, ...]] | None = None) -> dict[str, yaml.Node] | None:
         """A mapping's values by key, reporting unknown and duplicate keys."""
         if not isinstance(node, yaml.MappingNode):
-            self.error(node, f"{what} must be a mapping of fields, not {describe_node(node)}")
+            self.error(node, f"{what}应该是一组字段（键: 值），而不是{describe_node(node)}")
             return None
         allowed = tuple(allowed)
         result: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                self.error(key_node, f"{what} has a key that is not a plain name")
+                self.error(key_node, f"{what}里有一个键不是简单的名字")
                 continue
             key = key_node.value
             if key in result:
-                self.error(key_node, f'duplicate key "{key}" in {what}')
+                self.error(key_node, f"{what}里的字段“{key}”重复了")
                 continue
             if key not in allowed:
                 owners = [t for t, keys in (other_types or {}).items() if key in keys]
                 if owners:
-                    self.error(key_node, f'unknown key "{key}" for {what}: it belongs to {"/".join(owners)} questions')
+                    self.error(key_node, f"“{key}”不是{what}的字段，它属于{'、'.join(TYPE_LABELS.get(owner, owner) for owner in owners)}")
                 else:
-                    self.error(key_node, f'unknown key "{key}" in {what}{suggest(key, allowed)}')
+                    self.error(key_node, f"{what}没有“{key}”这个字段{suggest(key, allowed)}")
                 continue
             result[key] = value_node
         return result
@@ -352,7 +373,7 @@ class NodeReader:
     def require(self, fields: dict[str, yaml.Node], key: str, owner: yaml.Node, what: str) -> yaml.Node | None:
         """A required field's node, or None after reporting that it is missing."""
         if key not in fields:
-            self.error(owner, f'{what} is missing required field "{key}"')
+            self.error(owner, f"{what}缺少必填字段“{key}”")
             return None
         return fields[key]
 
@@ -361,14 +382,14 @@ class NodeReader:
         if node is None:
             return None
         if not isinstance(node, yaml.ScalarNode) or node.tag == NULL_TAG:
-            self.error(node, f"{what} must be text, not {describe_node(node)}")
+            self.error(node, f"{what}应该是文字，而不是{describe_node(node)}")
             return None
         value = node.value.strip()
         if len(value) > MAX_TEXT_CHARS:
-            self.error(node, f"{what} is {len(value):,} characters long; the limit is {MAX_TEXT_CHARS:,}")
+            self.error(node, f"{what}有 {len(value):,} 个字，超过了 {MAX_TEXT_CHARS:,} 字的上限")
             return None
         if not value and not allow_empty:
-            self.error(node, f"{what} is empty")
+            self.error(node, f"{what}是空的")
             return None
         return value
 
@@ -380,9 +401,9 @@ class NodeReader:
             single = self.text(node, what)
             return (single,) if single else ()
         if not isinstance(node, yaml.SequenceNode):
-            self.error(node, f"{what} must be a list of texts, not {describe_node(node)}")
+            self.error(node, f"{what}应该是文字列表，而不是{describe_node(node)}")
             return ()
-        items = (self.text(child, f"an entry of {what}") for child in node.value)
+        items = (self.text(child, f"{what}的一项") for child in node.value)
         return tuple(item for item in items if item)
 
     def boolean(self, node: yaml.Node | None, what: str, default: bool) -> bool:
@@ -391,7 +412,7 @@ class NodeReader:
             return default
         if isinstance(node, yaml.ScalarNode) and node.tag == BOOL_TAG:
             return bool(_CONSTRUCTOR.construct_yaml_bool(node))
-        self.error(node, f"{what} must be true or false, not {describe_node(node)}")
+        self.error(node, f"{what}应该是 true 或 false，而不是{describe_node(node)}")
         return default
 
     def number(self, node: yaml.Node | None, what: str) -> float | None:
@@ -403,7 +424,7 @@ class NodeReader:
             value = float(construct(node))
             if value == value and abs(value) != float("inf"):
                 return value
-        self.error(node, f"{what} must be a number, not {describe_node(node)}")
+        self.error(node, f"{what}应该是数字，而不是{describe_node(node)}")
         return None
 
     def alternatives(self, node: yaml.Node, what: str) -> tuple[str, ...]:
@@ -411,7 +432,7 @@ class NodeReader:
         if isinstance(node, yaml.SequenceNode):
             forms = self.texts(node, what)
             if not forms:
-                self.error(node, f"{what} has no alternatives")
+                self.error(node, f"{what}是空列表")
             return forms
         single = self.text(node, what)
         return (single,) if single else ()
@@ -421,7 +442,7 @@ class NodeReader:
         if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG):
             return iter(())
         if not isinstance(node, yaml.SequenceNode):
-            self.error(node, f"{what} must be a list, not {describe_node(node)}")
+            self.error(node, f"{what}应该是列表，而不是{describe_node(node)}")
             return iter(())
         return iter(node.value)
 
@@ -431,7 +452,7 @@ class NodeReader:
         if value is None:
             return None
         if not pattern.match(value):
-            rule = "[a-z0-9][a-z0-9-]*" if pattern.pattern.startswith("[a-z0-9]") else "letters, digits, '-', '_' and '.'"
-            self.error(node, f'{what} "{value}" is not valid: use {rule}')
+            rule = "小写字母、数字和“-”，并以字母或数字开头" if pattern.pattern.startswith("[a-z0-9]") else "字母、数字、“-”“_”和“.”"
+            self.error(node, f"{what}“{value}”不合规则：只能用{rule}")
             return None
         return value
