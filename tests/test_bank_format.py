@@ -207,3 +207,18 @@ def test_option_order_is_a_permutation_and_respects_shuffle_false(tmp_path: Path
     assert shown_to_bank(order, {0, 3}) == {2, 1}
     assert bank_to_shown(order, {2, 1}) == {0, 3}
     assert shown_letters(order, frozenset({0})) == "B"
+
+
+def test_citations_use_titles_and_never_file_names(tmp_path: Path) -> None:
+    bank, _ = load(
+        tmp_path,
+        """
+        - {id: t1, type: truefalse, prompt: 对吗, answer: true, explanation: 解释。, ref: 第三章}
+        - {id: t2, type: truefalse, prompt: 对吗, answer: true, explanation: 解释。, source: unknown.txt, ref: P12}
+        - {id: t3, type: truefalse, prompt: 对吗, answer: true, explanation: 解释。, source: unknown.txt}
+        """,
+        settings=SETTINGS,
+    )
+    assert bank.citation(bank.questions["t1"]) == "《复习重点》第三章"
+    assert bank.citation(bank.questions["t2"]) == "P12"
+    assert bank.citation(bank.questions["t3"]) == ""

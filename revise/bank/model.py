@@ -402,6 +402,17 @@ class Bank:
         """Put chapters in display order."""
         self.chapters.sort(key=lambda chapter: chapter.sort_key)
 
+    def citation(self, item: Question | Concept) -> str:
+        """Where a question or concept comes from, as a student reads it: 《复习重点》第三章.
+
+        A document without a title in bank.yaml is cited by its section alone: a file
+        name never reaches a student.
+        """
+        source = self.sources.get(item.source or "")
+        if source is not None:
+            return source.cite(item.ref)
+        return item.ref or ""
+
     def questions_of_concept(self, concept_id: str) -> list[Question]:
         """The questions that point at a concept."""
         return [q for q in self.questions.values() if q.concept == concept_id]
