@@ -21,13 +21,12 @@ from revise.bank.model import (
     Concept,
     KeyPoint,
     Member,
-    NumericQuestion,
     Param,
     Question,
     Tolerance,
     letter,
 )
-from revise.bank.params import parameter_space_problem
+from revise.bank.params import param_range_problem
 from revise.bank.yaml_hints import strip_ime_quotes
 from revise.bank.yaml_source import (
     STR_TAG,
@@ -428,14 +427,11 @@ class ChapterParser(NodeReader):
                 self.error(fields["params"], f"参数“{param.name}”没有在题干里出现；请在题干里写上 {{{param.name}}}")
         if used - names or names - used:
             return None
-        problem = parameter_space_problem(
-            NumericQuestion(
-                id=self._id_of(node), prompt=prompt, location=self.location(node), params=params, formula=result.get("formula"), answer=result.get("answer")
-            )
-        )
-        if problem:
-            self.error(fields.get("formula") or fields.get("params") or node, problem)
-            return None
+        for param in params:
+            range_problem = param_range_problem(param)
+            if range_problem:
+                self.error(fields["params"], range_problem)
+                return None
         tolerance = self.tolerance(fields.get("tolerance"))
         if tolerance is None:
             return None

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from revise.bank.model import Bank, Location
+from revise.bank.model import Bank, Location, NumericQuestion
+from revise.bank.params import parameter_space_problem
 from revise.bank.yaml_source import Problem, Suggester
+
+
+def check_formulas(bank: Bank, problems: list[Problem]) -> None:
+    """Every numeric formula evaluated over its whole parameter space (validation only: it takes time)."""
+    for question in bank.questions.values():
+        if isinstance(question, NumericQuestion) and question.formula is not None and question.params:
+            problem = parameter_space_problem(question)
+            if problem:
+                problems.append(Problem(question.location.path, question.location.line, "error", problem))
 
 
 def check_bank(bank: Bank, problems: list[Problem]) -> None:

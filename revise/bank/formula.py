@@ -10,7 +10,7 @@ import ast
 import math
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 FUNCTIONS = ("min", "max", "round", "abs")
 BINARY: dict[type[ast.operator], Callable[[float, float], float | complex]] = {
@@ -34,7 +34,7 @@ class Formula:
     """A checked formula and the names it uses."""
 
     text: str
-    tree: ast.Expression
+    tree: ast.Expression = field(compare=False)  # the text says it all; trees compare by identity
     names: frozenset[str]
 
     def evaluate(self, values: dict[str, float]) -> float:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from revise.bank.chapters import parse_chapter_file
-from revise.bank.checks import check_bank
+from revise.bank.checks import check_bank, check_formulas
 from revise.bank.model import Bank, Chapter
 from revise.bank.papers import load_papers
 from revise.bank.settings import load_settings
@@ -97,13 +97,18 @@ def _without_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def load_bank(paths: Iterable[Path | str]) -> LoadResult:
-    """Load every chapter under the given files and directories, with all problems found."""
+def load_bank(paths: Iterable[Path | str], *, thorough: bool = True) -> LoadResult:
+    """Load every chapter under the given files and directories, with all problems found.
+
+    `thorough` also evaluates every formula over its whole parameter space, which
+    `revise validate` needs and the app's start-up does not: at run time a draw
+    that cannot be evaluated is drawn again.
+    """
     with _without_cyclic_gc():
-        return _load_bank(paths)
+        return _load_bank(paths, thorough)
 
 
-def _load_bank(paths: Iterable[Path | str]) -> LoadResult:
+def _load_bank(paths: Iterable[Path | str], thorough: bool) -> LoadResult:
     files = discover_files(Path(p) for p in paths)
     problems = files.problems
     bank = Bank()
@@ -117,6 +122,8 @@ def _load_bank(paths: Iterable[Path | str]) -> LoadResult:
             bank.add_chapter(chapter)
     bank.sort()
     check_bank(bank, problems)
+    if thorough:
+        check_formulas(bank, problems)
     if files.papers:
         bank.papers = load_papers(files.papers, bank, problems)
     problems.sort(key=lambda p: (str(p.path), p.line, p.severity, p.message))

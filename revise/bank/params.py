@@ -99,10 +99,6 @@ def parameter_space(params: tuple[Param, ...], seed: str) -> list[dict[str, floa
 
 def parameter_space_problem(question: NumericQuestion) -> str | None:
     """Why some draw of this question would fail (the first failing values), or None when every checked draw evaluates."""
-    for param in question.params:
-        problem = param_range_problem(param)
-        if problem:
-            return problem
     if question.formula is None:
         return None
     for values in parameter_space(question.params, question.id):

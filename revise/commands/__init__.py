@@ -12,11 +12,15 @@ if TYPE_CHECKING:  # imported lazily: the app's start-up should not pay for the 
 
 
 def load_bank_or_report(args: argparse.Namespace, *, strict: bool = False) -> Bank | None:
-    """Load the bank chosen by --bank/$REVISE_BANK; print its errors and return None when unusable."""
+    """Load the bank chosen by --bank/$REVISE_BANK; print its errors and return None when unusable.
+
+    Formulas are not evaluated over their whole parameter space here (that is
+    `revise validate`'s job); a draw that cannot be evaluated is drawn again.
+    """
     from revise.bank.loader import load_bank
     from revise.paths import resolve_bank
 
-    result = load_bank([resolve_bank(getattr(args, "bank", None))])
+    result = load_bank([resolve_bank(getattr(args, "bank", None))], thorough=False)
     if result.errors or (strict and result.warnings):
         for problem in result.errors:
             print(problem, file=sys.stderr)
