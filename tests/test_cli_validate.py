@@ -106,3 +106,18 @@ def test_console_script_and_module_entry_agree(fixture_bank_path: Path) -> None:
         completed = subprocess.run([*command, "validate", str(fixture_bank_path)], capture_output=True, text=True, timeout=60)
         assert completed.returncode == 0, completed.stderr
         assert completed.stdout.strip() == "2 个文件，11 道题，3 个概念：0 个错误，0 个警告"
+
+
+def test_lint_reports_ambiguities_as_warnings(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "lint.yaml"
+    path.write_text(
+        "chapter: 测试\nsource: s\nquestions:\n"
+        "  - {id: s1, type: short, prompt: 简述客户忠诚的作用。, answer: 客户忠诚带来重复购买。, keypoints: [重复购买, 降低营销成本], explanation: 因为如此}\n",
+        encoding="utf-8",
+    )
+    code, lines = run_validate(capsys, str(path))
+    assert code == 0 and not any("降低营销成本" in line for line in lines)
+    code, lines = run_validate(capsys, "--lint", "--strict", str(path))
+    assert code == 1
+    assert f"{path}:4: 警告: 题目“s1”：参考答案没有得到要点“降低营销成本”" in lines
+    assert not any("重复购买”" in line for line in lines)

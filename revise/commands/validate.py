@@ -22,6 +22,10 @@ def run(args: argparse.Namespace) -> int:
 
     paths = args.paths or [resolve_bank(args.bank)]
     result = load_bank(paths)
+    if args.lint and not result.errors:
+        from revise.grading.lint import lint_bank
+
+        result.problems.extend(lint_bank(result.bank))
     for problem in result.problems:
         print(problem)
     bank = result.bank
