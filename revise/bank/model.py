@@ -332,6 +332,7 @@ class Section:
     type: str
     count: int
     points: float
+    kind: str | None = None  # 名词解释 or 案例分析: draws only questions of that kind (none: only those without)
 
     @property
     def total(self) -> float:

@@ -15,12 +15,16 @@ from pathlib import Path
 
 import yaml
 
-from revise.bank.model import QUESTION_TYPES, TYPE_LABELS, Bank, Paper, Question, Section
+from revise.bank.model import FREE_TEXT_KINDS, QUESTION_TYPES, TYPE_LABELS, Bank, Paper, Question, Section
 from revise.bank.params import UndrawableError, draw_params, render_prompt
 from revise.bank.yaml_source import NodeReader, Problem, read_yaml_file, suggest
 
 PAPER_KEYS = ("id", "title", "minutes", "sections", "chapters", "description", "exclude_tags")
-SECTION_KEYS = ("title", "type", "count", "points")
+SECTION_KEYS = ("title", "type", "count", "points", "kind")
+# Bounds that keep a blueprint sane (a 10^10-minute paper or a 10^6-question section is a typo).
+MAX_MINUTES = 600
+MAX_SECTION_COUNT = 200
+MAX_POINTS = 100
 PAPER_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 
 
@@ -53,72 +57,80 @@ class PaperParser(NodeReader):
     """Reads a blueprint file with the same typed accessors and messages as chapters."""
 
     def parse_paper(self, root: yaml.Node) -> Paper | None:
-        """The paper in a file, or None when it is unusable."""
-        fields = self.fields(root, "a paper", PAPER_KEYS)
+        """The paper in a file, or None when it is unusable; every problem in it is reported."""
+        fields = self.fields(root, "试卷", PAPER_KEYS)
         if fields is None:
             return None
-        paper_id = self.identifier(self.require(fields, "id", root, "a paper"), PAPER_ID_RE, "paper id")
-        title = self.text(self.require(fields, "title", root, "a paper"), '"title"')
-        minutes = self.number(self.require(fields, "minutes", root, "a paper"), '"minutes"')
-        sections_node = self.require(fields, "sections", root, "a paper")
-        if None in (paper_id, title, minutes, sections_node):
+        paper_id = self.identifier(self.require(fields, "id", root, "试卷"), PAPER_ID_RE, "试卷 id")
+        title = self.text(self.require(fields, "title", root, "试卷"), "“title”")
+        minutes = self.number(self.require(fields, "minutes", root, "试卷"), "“minutes”")
+        sections_node = self.require(fields, "sections", root, "试卷")
+        if minutes is not None and (not 1 <= minutes <= MAX_MINUTES or not minutes.is_integer()):
+            self.error(fields["minutes"], f"“minutes”应该是 1 到 {MAX_MINUTES} 之间的整数")
+            minutes = None
+        # Sections are checked even when the paper's own fields are wrong: one run reports everything.
+        read = [self.section(item) for item in self.sequence(sections_node, "“sections”")]
+        sections = [section for section in read if section is not None]
+        if sections_node is not None and not read:
+            self.error(sections_node, "试卷至少要有一个大题（section）")
+        weights = self.chapter_weights(fields.get("chapters"))
+        if paper_id is None or title is None or minutes is None or not read or len(sections) != len(read) or weights is None:
             return None
-        if minutes <= 0 or not minutes.is_integer():  # type: ignore[union-attr]
-            self.error(fields["minutes"], '"minutes" must be a whole number greater than 0')
-            return None
-        sections = [self.section(item) for item in self.sequence(sections_node, '"sections"')]
-        if not sections:
-            self.error(sections_node, "a paper needs at least one section")
-            return None
-        if None in sections:
-            return None
-        weights: dict[str, float] = {}
-        chapters_node = fields.get("chapters")
-        if chapters_node is not None:
-            if not isinstance(chapters_node, yaml.MappingNode):
-                self.error(chapters_node, '"chapters" must map chapter titles to weights')
-                return None
-            for key_node, value_node in chapters_node.value:
-                name = self.text(key_node, "a chapter title")
-                weight = self.number(value_node, f'the weight of "{name}"')
-                if name is None or weight is None:
-                    return None
-                if weight < 0:
-                    self.error(value_node, f'the weight of "{name}" cannot be negative')
-                    return None
-                weights[name] = weight
         return Paper(
-            id=paper_id,  # type: ignore[arg-type]
-            title=title,  # type: ignore[arg-type]
-            minutes=int(minutes),  # type: ignore[arg-type]
-            sections=tuple(sections),  # type: ignore[arg-type]
+            id=paper_id,
+            title=title,
+            minutes=int(minutes),
+            sections=tuple(sections),
             location=self.location(root),
             chapter_weights=weights,
-            description=self.text(fields.get("description"), '"description"'),
-            exclude_tags=self.texts(fields.get("exclude_tags"), '"exclude_tags"'),
+            description=self.text(fields.get("description"), "“description”"),
+            exclude_tags=self.texts(fields.get("exclude_tags"), "“exclude_tags”"),
         )
+
+    def chapter_weights(self, node: yaml.Node | None) -> dict[str, float] | None:
+        """Weights by chapter title; None after an error."""
+        weights: dict[str, float] = {}
+        if node is None:
+            return weights
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, "“chapters”应该是“章节标题: 权重”的一组字段")
+            return None
+        for key_node, value_node in node.value:
+            name = self.text(key_node, "章节标题")
+            weight = self.number(value_node, f"“{name}”的权重")
+            if name is None or weight is None:
+                return None
+            if weight < 0:
+                self.error(value_node, f"“{name}”的权重不能是负数")
+                return None
+            weights[name] = weight
+        return weights
 
     def section(self, node: yaml.Node) -> Section | None:
         """One section entry."""
-        fields = self.fields(node, "a section", SECTION_KEYS)
+        fields = self.fields(node, "大题", SECTION_KEYS)
         if fields is None:
             return None
-        title = self.text(self.require(fields, "title", node, "a section"), '"title"')
-        qtype = self.text(self.require(fields, "type", node, "a section"), '"type"')
-        count = self.number(self.require(fields, "count", node, "a section"), '"count"')
-        points = self.number(self.require(fields, "points", node, "a section"), '"points"')
-        if None in (title, qtype, count, points):
+        title = self.text(self.require(fields, "title", node, "大题"), "“title”")
+        qtype = self.text(self.require(fields, "type", node, "大题"), "“type”")
+        count = self.number(self.require(fields, "count", node, "大题"), "“count”")
+        points = self.number(self.require(fields, "points", node, "大题"), "“points”")
+        kind = self.text(fields.get("kind"), "“kind”")
+        if qtype is not None and qtype not in QUESTION_TYPES:
+            self.error(fields["type"], f"没有“{qtype}”这种题型{suggest(qtype, QUESTION_TYPES)}")
+            qtype = None
+        if count is not None and (not 1 <= count <= MAX_SECTION_COUNT or not count.is_integer()):
+            self.error(fields["count"], f"“count”应该是 1 到 {MAX_SECTION_COUNT} 之间的整数")
+            count = None
+        if points is not None and not 0 < points <= MAX_POINTS:
+            self.error(fields["points"], f"“points”应该大于 0、不超过 {MAX_POINTS}")
+            points = None
+        if kind is not None and kind not in FREE_TEXT_KINDS:
+            self.error(fields["kind"], f"“kind”只能是{'、'.join(FREE_TEXT_KINDS)}，不能是“{kind}”")
             return None
-        if qtype not in QUESTION_TYPES:
-            self.error(fields["type"], f'unknown question type "{qtype}"{suggest(qtype, QUESTION_TYPES)}')
+        if title is None or qtype is None or count is None or points is None:
             return None
-        if count < 1 or not count.is_integer():  # type: ignore[union-attr]
-            self.error(fields["count"], '"count" must be a whole number of at least 1')
-            return None
-        if points <= 0:  # type: ignore[operator]
-            self.error(fields["points"], '"points" must be greater than 0')
-            return None
-        return Section(title=title, type=qtype, count=int(count), points=points)  # type: ignore[arg-type]
+        return Section(title=title, type=qtype, count=int(count), points=points, kind=kind)
 
 
 def load_papers(files: list[Path], bank: Bank, problems: list[Problem]) -> dict[str, Paper]:
@@ -128,15 +140,14 @@ def load_papers(files: list[Path], bank: Bank, problems: list[Problem]) -> dict[
         root = read_yaml_file(path, problems)
         if root is None:
             continue
-        parser = PaperParser(path, problems)
-        paper = parser.parse_paper(root)
+        paper = PaperParser(path, problems).parse_paper(root)
         if paper is None:
             continue
-        if paper.id in papers:
-            first = papers[paper.id].location
-            problems.append(Problem(path, paper.location.line, "error", f'duplicate paper id "{paper.id}" (first defined at {first})'))
-            continue
-        papers[paper.id] = paper
+        first = papers.get(paper.id)
+        if first is not None:
+            problems.append(Problem(path, paper.location.line, "error", f"试卷 id“{paper.id}”重复了（第一次出现在 {first.location}）"))
+        else:
+            papers[paper.id] = paper
         check_paper(paper, bank, problems)
     return papers
 
@@ -146,39 +157,35 @@ def is_eligible(question: Question, paper: Paper) -> bool:
     return not paper.exclude_tags or not set(question.tags) & set(paper.exclude_tags)
 
 
-def available_by_type(bank: Bank, paper: Paper | None = None) -> dict[str, int]:
-    """How many questions of each type the bank has (that `paper` may draw, when given)."""
-    counts = dict.fromkeys(QUESTION_TYPES, 0)
-    for question in bank.questions.values():
-        if paper is None or is_eligible(question, paper):
-            counts[question.type] += 1
-    return counts
+def fits_section(question: Question, section: Section) -> bool:
+    """True when a question belongs in a section: its type, and its kind (名词解释, 案例分析, or none)."""
+    return question.type == section.type and getattr(question, "kind", None) == section.kind
+
+
+def section_label(section: Section) -> str:
+    """How a section's pool is named in messages, e.g. 简答题（名词解释）."""
+    label = TYPE_LABELS[section.type]
+    return f"{label}（{section.kind}）" if section.kind else label
 
 
 def check_paper(paper: Paper, bank: Bank, problems: list[Problem]) -> None:
     """Errors for a blueprint the bank cannot fill, and for unknown chapter titles."""
     at = paper.location
-    wanted: dict[str, int] = {}
+    wanted: dict[tuple[str, str | None], int] = {}
+    labels: dict[tuple[str, str | None], str] = {}
     for section in paper.sections:
-        wanted[section.type] = wanted.get(section.type, 0) + section.count
-    have = available_by_type(bank, paper)
-    for qtype, count in wanted.items():
-        if count > have[qtype]:
-            problems.append(
-                Problem(
-                    at.path,
-                    at.line,
-                    "error",
-                    (
-                        f'paper "{paper.id}" asks for {count} {qtype} questions ({TYPE_LABELS[qtype]}) '
-                        f"but the bank has {have[qtype]}: {count - have[qtype]} short"
-                    ),
-                )
-            )
+        pool = (section.type, section.kind)
+        wanted[pool] = wanted.get(pool, 0) + section.count
+        labels[pool] = section_label(section)
+    for pool, count in wanted.items():
+        kind_section = Section("", pool[0], 1, 1.0, pool[1])
+        have = sum(1 for question in bank.questions.values() if fits_section(question, kind_section) and is_eligible(question, paper))
+        if count > have:
+            problems.append(Problem(at.path, at.line, "error", f"试卷“{paper.id}”要 {count} 道{labels[pool]}，题库里只有 {have} 道，还差 {count - have} 道"))
     titles = [chapter.title for chapter in bank.chapters]
     for name in paper.chapter_weights:
         if name not in titles:
-            problems.append(Problem(at.path, at.line, "error", f'paper "{paper.id}" weights unknown chapter "{name}"{suggest(name, titles)}'))
+            problems.append(Problem(at.path, at.line, "error", f"试卷“{paper.id}”给不存在的章节“{name}”设了权重{suggest(name, titles)}"))
 
 
 def allocate(count: int, weights: dict[str, float], available: dict[str, int]) -> dict[str, int]:
@@ -221,7 +228,7 @@ def draw_paper(paper: Paper, bank: Bank, seed: int) -> DrawnPaper:
     for section_index, section in enumerate(paper.sections):
         by_chapter: dict[str, list[Question]] = {}
         for question in bank.questions.values():
-            if question.type == section.type and question.id not in used and is_eligible(question, paper):
+            if fits_section(question, section) and question.id not in used and is_eligible(question, paper):
                 by_chapter.setdefault(question.chapter, []).append(question)
         available = {name: len(items) for name, items in by_chapter.items()}
         allocation = allocate(section.count, {name: weights.get(name, 0.0) for name in by_chapter}, available)
