@@ -170,7 +170,7 @@ def test_papers_leave_out_excluded_tags(tmp_path: Path) -> None:
         assert sorted(item.question.id for item in drawn.questions) == ["t0", "t2", "t4", "t6", "t8"]
     # Six eligible questions are needed for six: the tagged ones do not count.
     _, problems = load(tmp_path, questions, paper=paper.replace("count: 5", "count: 6"))
-    assert len(problems) == 1 and "asks for 6 truefalse" in problems[0]
+    assert len(problems) == 1 and "要 6 道判断题，题库里只有 5 道" in problems[0]
 
 
 def test_a_formula_that_cannot_be_drawn_is_skipped_in_practice(tmp_path: Path) -> None:

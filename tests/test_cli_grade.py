@@ -67,18 +67,18 @@ def test_empty_answer_is_unanswered(capsys) -> None:
 def test_unknown_id_exits_2_with_a_suggestion(capsys) -> None:
     code, out, err = run(capsys, "mkt-4c-od", "c")
     assert code == 2 and out == ""
-    assert err.strip() == 'revise grade: unknown question id "mkt-4c-od" (did you mean "mkt-4c-odd"?)'
+    assert err.strip() == "revise grade: 题库中没有题目“mkt-4c-od”（是不是“mkt-4c-odd”？）"
 
 
 def test_numeric_params_on_the_command_line(capsys) -> None:
     code, out, err = run(capsys, "val-satisfaction", "1.2")
-    assert code == 2 and "--param a=VALUE --param b=VALUE" in err
+    assert code == 2 and "缺少 a、b" in err and "--param a=VALUE --param b=VALUE" in err
     code, out, _ = run(capsys, "val-satisfaction", "120%", "--param", "a=5", "--param", "b=6")
     assert code == 0 and "verdict:  correct" in out and "120% 即 1.2" in out
     code, _, err = run(capsys, "val-satisfaction", "1", "--param", "a=zero", "--param", "b=1")
-    assert code == 2 and "not a number" in err
+    assert code == 2 and "不是数字" in err
     code, _, err = run(capsys, "val-satisfaction", "1", "--param", "a=0", "--param", "b=1")
-    assert code == 2 and "cannot grade" in err
+    assert code == 2 and "无法评分" in err
 
 
 @pytest.mark.parametrize(
@@ -87,6 +87,10 @@ def test_numeric_params_on_the_command_line(capsys) -> None:
         ["mkt-4c-odd"],
         [],
         ["mkt-4c-odd", "c", "--responses", "x.csv"],
+        ["mkt-4c-odd", "c", "--out", "x.csv"],
+        ["--responses", "x.csv", "--out", "x.txt"],
+        ["--responses", "x.csv", "--report", "x.pdf"],
+        ["--responses", "x.csv", "--param", "a=1"],
     ],
 )
 def test_usage_errors_exit_2(capsys, args: list[str]) -> None:
@@ -121,15 +125,17 @@ def read_csv(text: str) -> list[list[str]]:
 def test_batch_csv_in_input_order_with_columns_carried(capsys, tmp_path: Path, bom: bool) -> None:
     code, out, err = run(capsys, "--responses", str(write(tmp_path, CLASS, bom=bom)))
     rows = read_csv(out)
-    assert rows[0] == ["student", "question_id", "answer", "comment", "verdict", "score", "feedback"]
+    assert rows[0] == ["student", "question_id", "answer", "comment", "verdict", "score", "expected", "feedback"]
     assert [row[0] for row in rows[1:]] == ["张三", "李四", "王五", "赵六", "钱七"]
     assert [row[3] for row in rows[1:]] == ["first", "", "typo in id", "partial", "empty"]
     assert [row[4] for row in rows[1:]] == ["correct", "correct", "error", "partial", "incorrect"]
     assert [row[5] for row in rows[1:]] == ["1", "1", "", "0.6667", "0"]
-    assert 'unknown question id "no-such-question"' in rows[3][6]
-    assert rows[5][6] == "未作答"
+    assert "题库中没有题目“no-such-question”" in rows[3][7]
+    assert rows[1][6] == "C. 促销" and rows[3][6] == ""
+    assert rows[5][7] == "未作答"
     assert code == 1
-    assert "1 of 5 rows could not be graded" in err
+    assert "responses.csv:4: 题库中没有题目“no-such-question”" in err
+    assert "5 条答案中有 1 条无法评分" in err
 
 
 def test_batch_json_lines(capsys, tmp_path: Path) -> None:
@@ -169,7 +175,7 @@ def test_batch_numeric_params_from_a_column(capsys, tmp_path: Path) -> None:
     code, out, _ = run(capsys, "--responses", str(path))
     rows = read_csv(out)
     assert [row[5] for row in rows[1:]] == ["correct", "correct", "correct", "error"]
-    assert "params column" in rows[4][7]
+    assert "请加一列 params" in rows[4][8]
     assert code == 1
 
 
@@ -177,7 +183,7 @@ def test_batch_row_with_wrong_field_count_is_an_error_row(capsys, tmp_path: Path
     path = write(tmp_path, "question_id,answer\nmkt-4p-list,产品,价格,地点,促销\nmkt-4c-odd,C\n")
     code, out, _ = run(capsys, "--responses", str(path))
     rows = read_csv(out)
-    assert rows[1][2] == "error" and "quote answers that contain commas" in rows[1][4]
+    assert rows[1][2] == "error" and "含逗号的答案请加引号" in rows[1][5]
     assert rows[2][2] == "correct"
     assert code == 1
 
@@ -191,27 +197,30 @@ def test_batch_from_stdin(monkeypatch, capsys) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b'question_id,answer\nmkt-4c-odd,"C\n', "responses.csv:2: malformed CSV"),
-        (b'question_id,answer\nmkt-4c-odd,"C"x\n', "malformed CSV"),
-        (b"id,response\nmkt-4c-odd,C\n", "the header needs columns question_id and answer (missing question_id, answer"),
-        (b"question_id\nmkt-4c-odd\n", "missing answer"),
-        (b"", "empty file"),
-        (b"\n\n", "empty file"),
-        (b"question_id,answer\nmkt-4c-odd,\xff\xfe\n", "responses.csv:2: not UTF-8"),
-        (b"question_id,answer\x00\n", "NUL byte"),
+        (b'question_id,answer\nmkt-4c-odd,"C\n', "responses.csv:2: CSV 格式错误"),
+        (b'question_id,answer\nmkt-4c-odd,"C"x\n', "responses.csv:2: CSV 格式错误"),
+        (b"id,response\nmkt-4c-odd,C\n", "responses.csv:1: 找不到表头：需要“题号/question_id”和“答案/answer”两列"),
+        (b"question_id\nmkt-4c-odd\n", "找不到表头"),
+        (b"", "responses.csv: 文件是空的"),
+        (b"\n\n", "文件是空的"),
+        (b"question_id,answer\nmkt-4c-odd,C\nmkt-4c-odd,\xff\xff\n", "responses.csv:3: 文件不是 UTF-8，也不是 GBK"),
+        (b"\xd0\xcf\x11\xe0" + b"\x00" * 100, "旧的 .xls 格式"),
+        (b"PK\x03\x04garbage", "不是有效的 .xlsx 文件"),
+        (b"question_id,answer\n" + b"x" * 4_100_000 + b"\n", "responses.csv:2: 一行超过"),
     ],
+    ids=["open-quote", "junk-after-quote", "no-header", "no-answer-column", "empty", "blank-lines", "bad-bytes", "xls", "broken-zip", "huge-line"],
 )
-def test_malformed_csv_gets_a_clear_message_and_exit_2(capsys, tmp_path: Path, content: bytes, message: str) -> None:
+def test_a_bad_file_gets_file_line_in_chinese_and_exit_1(capsys, tmp_path: Path, content: bytes, message: str) -> None:
     path = tmp_path / "responses.csv"
     path.write_bytes(content)
     code, out, err = run(capsys, "--responses", str(path))
-    assert code == 2 and out == ""
+    assert code == 1 and out == ""
     assert message in err and "Traceback" not in err
 
 
 def test_missing_csv_file(capsys, tmp_path: Path) -> None:
     code, _, err = run(capsys, "--responses", str(tmp_path / "nope.csv"))
-    assert code == 2 and "cannot read" in err and "No such file" in err
+    assert code == 1 and "无法读取文件" in err and "nope.csv" in err
 
 
 def test_hostile_answers_in_a_batch(capsys, tmp_path: Path) -> None:
@@ -231,9 +240,208 @@ def test_real_subprocess_has_no_traceback(tmp_path: Path) -> None:
     path = write(tmp_path, 'question_id,answer\nmkt-4c-odd,"C\n')
     command = [sys.executable, "-m", "revise", "grade", "--bank", str(FIXTURE_BANK)]
     broken = subprocess.run([*command, "--responses", str(path)], capture_output=True, text=True, timeout=120)
-    assert broken.returncode == 2 and "malformed CSV" in broken.stderr and "Traceback" not in broken.stderr
+    assert broken.returncode == 1 and "CSV 格式错误" in broken.stderr and "Traceback" not in broken.stderr
     unknown = subprocess.run([*command, "nope", "x"], capture_output=True, text=True, timeout=120)
-    assert unknown.returncode == 2 and "unknown question id" in unknown.stderr
+    assert unknown.returncode == 2 and "题库中没有题目“nope”" in unknown.stderr
     single = subprocess.run([*command, "mkt-4p-list", "促销，价格，产品，渠道", "--json"], capture_output=True, text=True, timeout=120)
     assert single.returncode == 0
     assert json.loads(single.stdout)["feedback"] == "正确（顺序不限）"
+
+
+# -- marking a class: safe output ------------------------------------------------------------
+
+HOSTILE = (
+    "学号,姓名,题号,答案\n"
+    '1,=cmd(),mkt-4c-odd,"=HYPERLINK(""http://x"",""点我"")"\n'
+    "2,张三,mkt-4c-odd,+cmd|' /C calc'!A0\n"
+    "3,李四,mkt-4c-odd,@SUM(1)\n"
+    "4,王五,mkt-4c-odd,-2+3\n"
+)
+
+
+def test_out_csv_is_utf8_with_bom_and_formula_safe(capsys, tmp_path: Path) -> None:
+    out = tmp_path / "marked.csv"
+    code, stdout, _ = run(capsys, "--responses", str(write(tmp_path, HOSTILE)), "--out", str(out))
+    assert code == 0 and "已批改 4 条答案" in stdout
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = read_csv(data.decode("utf-8-sig"))
+    assert [row[1] for row in rows[1:]] == ["'=cmd()", "张三", "李四", "王五"]
+    assert [row[3] for row in rows[1:]] == ["'=HYPERLINK(\"http://x\",\"点我\")", "'+cmd|' /C calc'!A0", "'@SUM(1)", "'-2+3"]
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_stdout_csv_is_formula_safe_too(capsys, tmp_path: Path) -> None:
+    _, stdout, _ = run(capsys, "--responses", str(write(tmp_path, HOSTILE)))
+    rows = read_csv(stdout)
+    assert rows[1][1] == "'=cmd()" and rows[3][3] == "'@SUM(1)"
+
+
+def test_xlsx_out_is_formula_safe_and_has_the_report_sheets(capsys, tmp_path: Path) -> None:
+    import openpyxl
+
+    out = tmp_path / "marked.xlsx"
+    code, _, _ = run(capsys, "--responses", str(write(tmp_path, HOSTILE)), "--out", str(out))
+    assert code == 0
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["批改结果", "试卷统计", "学生成绩", "题目分析"]
+    sheet = book["批改结果"]
+    cells = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert cells[1][1] == "'=cmd()" and cells[1][3].startswith("'=HYPERLINK") and cells[2][5] == 0
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    students = [[cell.value for cell in row] for row in book["学生成绩"].iter_rows()]
+    assert students[0][:4] == ["名次", "学生", "姓名", "总分"]
+    assert students[1][:4] == [1, "1", "'=cmd()", 0]  # all four tie on 0: rank 1, by student id
+
+
+def test_a_bare_cr_in_an_answer_is_quoted_so_the_output_reads_back(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "responses.csv"
+    path.write_bytes(b'student,question_id,answer\r\n"a\rb",mkt-4c-odd,"C\rD"\r\nx,mkt-4c-odd,C\r\n')
+    out = tmp_path / "marked.csv"
+    run(capsys, "--responses", str(path), "--out", str(out))
+    with out.open(encoding="utf-8-sig", newline="") as file:
+        rows = list(csv.reader(file))
+    assert len(rows) == 3 and rows[1][:3] == ["a\rb", "mkt-4c-odd", "C\rD"] and rows[2][0] == "x"
+    _, stdout, _ = run(capsys, "--responses", str(path))
+    rows = list(csv.reader(io.StringIO(stdout, newline="")))
+    assert len(rows) == 3 and rows[1][2] == "C\rD"
+
+
+def test_a_nul_byte_in_one_answer_cleans_that_answer_and_grades_the_file(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "responses.csv"
+    path.write_bytes(b"question_id,answer\nmkt-4c-odd,C\x00\nmkt-4p-tf,\xc3\x97\n")
+    code, stdout, err = run(capsys, "--responses", str(path))
+    rows = read_csv(stdout)
+    assert code == 0 and [row[2] for row in rows[1:]] == ["correct", "correct"] and rows[1][1] == "C"
+    assert "responses.csv:2: 答案中的 NUL 字符已删除" in err
+
+
+def test_terminal_output_never_carries_raw_escapes(capsys, monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    path = write(tmp_path, "question_id,answer,note\nmkt-4c-odd,\x1b]0;pwned\x07C,\x1b[2Jx\nno\x1b[31mpe,C,\u202eevil\n")
+    code, stdout, err = run(capsys, "--responses", str(path))
+    assert code == 1
+    assert "\x1b" not in stdout and "\x1b" not in err and "\u202e" not in stdout
+    assert "<U+202E>evil" in stdout and "题库中没有题目“no" in err and "\u241b" in stdout  # ␛: shown, not obeyed
+
+
+def test_gbk_stdout_never_aborts_and_escapes_what_it_cannot_show(tmp_path: Path) -> None:
+    path = write(tmp_path, "student,question_id,answer\n张三😀,mkt-4c-odd,C😀\n李四,mkt-4c-odd,C\n")
+    command = [sys.executable, "-m", "revise", "grade", "--bank", str(FIXTURE_BANK), "--responses", str(path)]
+    for extra in ([], ["--json"]):
+        done = subprocess.run([*command, *extra], capture_output=True, timeout=120, env={**__import__("os").environ, "PYTHONIOENCODING": "gbk"})
+        assert done.returncode == 0, done.stderr.decode("gbk", "replace")
+        text = done.stdout.decode("gbk")
+        assert "张三\\U0001f600" in text and "李四" in text and "Traceback" not in done.stderr.decode("gbk", "replace")
+
+
+def test_a_carried_column_is_never_replaced_by_a_grader_field(capsys, tmp_path: Path) -> None:
+    path = write(tmp_path, "question_id,answer,expected,Verdict,revise_score\nmkt-4c-odd,B,老师的预期,mine,kept\n")
+    _, stdout, _ = run(capsys, "--responses", str(path))
+    rows = read_csv(stdout)
+    assert rows[0] == ["question_id", "answer", "expected", "Verdict", "revise_score", "revise_verdict", "score", "revise_expected", "feedback"]
+    assert rows[1][2:5] == ["老师的预期", "mine", "kept"] and rows[1][5] == "incorrect" and rows[1][7] == "C. 促销"
+    _, stdout, _ = run(capsys, "--responses", str(path), "--json")
+    data = json.loads(stdout)
+    assert data["expected"] == "老师的预期" and data["revise_expected"] == "C. 促销"
+    assert data["Verdict"] == "mine" and data["revise_verdict"] == "incorrect" and data["revise_score"] == "kept" and data["score"] == 0
+
+
+def test_wide_layout_json_names_the_question_and_answer(capsys, tmp_path: Path) -> None:
+    path = write(tmp_path, "学号,姓名,mkt-4c-odd,mkt-4p-tf\n1,张三,C,错\n2,李四,A,\n")
+    code, stdout, _ = run(capsys, "--responses", str(path), "--json")
+    objects = [json.loads(line) for line in stdout.splitlines()]
+    assert code == 0
+    assert [(o["学号"], o["question_id"], o["answer"], o["verdict"]) for o in objects] == [
+        ("1", "mkt-4c-odd", "C", "correct"),
+        ("1", "mkt-4p-tf", "错", "correct"),
+        ("2", "mkt-4c-odd", "A", "incorrect"),
+        ("2", "mkt-4p-tf", "", "incorrect"),
+    ]
+
+
+def test_a_file_broken_midway_leaves_no_output_file(capsys, tmp_path: Path) -> None:
+    path = write(tmp_path, 'question_id,answer\nmkt-4c-odd,C\nmkt-4c-odd,"C\n')
+    out = tmp_path / "marked.csv"
+    code, _, err = run(capsys, "--responses", str(path), "--out", str(out))
+    assert code == 1 and "responses.csv:3: CSV 格式错误" in err
+    assert not out.exists() and not list(tmp_path.glob(".*.tmp"))
+
+
+# -- marking with a paper, and the report -------------------------------------------------------
+
+PAPER = """\
+id: mini
+title: 小测<i>
+minutes: 10
+sections:
+  - {title: 一、单项选择题, type: choice, count: 1, points: 2}
+  - {title: 二、判断并改错题, type: judge, count: 2, points: 3}
+  - {title: 三、多项选择题, type: multi, count: 1, points: 4}
+"""
+
+CLASS_WIDE = (
+    "学号,姓名,mkt-4c-odd,mkt-4c-judge,mkt-4p-multi\n"
+    "1,张三,C,错，应为沟通,ACE\n"
+    "2,<script>alert(1)</script>,B,对,AC\n"
+    "3,王五,C,错,A\n"
+)
+
+
+@pytest.fixture
+def paper_bank(tmp_path: Path) -> Path:
+    bank = tmp_path / "bank"
+    (bank / "papers").mkdir(parents=True)
+    for source in FIXTURE_BANK.glob("*.yaml"):
+        (bank / source.name).write_bytes(source.read_bytes())
+    (bank / "papers" / "mini.yaml").write_text(PAPER, encoding="utf-8")
+    return bank
+
+
+def run_bank(capsys, bank: Path, *args: str) -> tuple[int, str, str]:
+    code = main(["grade", "--bank", str(bank), *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_paper_marks_are_in_the_papers_points(capsys, tmp_path: Path, paper_bank: Path) -> None:
+    code, stdout, _ = run_bank(capsys, paper_bank, "--responses", str(write(tmp_path, CLASS_WIDE)), "--paper", "mini")
+    rows = read_csv(stdout)
+    assert rows[0][4:9] == ["verdict", "score", "points", "full_marks", "section"]
+    assert [(row[0], row[2], row[6], row[7], row[8]) for row in rows[1:4]] == [
+        ("1", "mkt-4c-odd", "2", "2", "一、单项选择题"),
+        ("1", "mkt-4c-judge", "3", "3", "二、判断并改错题"),
+        ("1", "mkt-4p-multi", "4", "4", "三、多项选择题"),
+    ]
+    assert rows[6][6] == "2.67" and rows[8][6] == "1.5" and rows[9][6] == "1.33"  # 2/3 of 4; judged right but not corrected
+    assert code == 0
+
+
+def test_a_question_whose_type_is_not_on_the_paper_is_an_error_row(capsys, tmp_path: Path, paper_bank: Path) -> None:
+    path = write(tmp_path, "question_id,answer\nmkt-4p-tf,错\n")
+    code, stdout, _ = run_bank(capsys, paper_bank, "--responses", str(path), "--paper", "mini")
+    assert code == 1 and "没有这种题型" in read_csv(stdout)[1][-1]
+
+
+def test_an_unknown_paper_is_a_usage_error_with_a_suggestion(capsys, tmp_path: Path, paper_bank: Path) -> None:
+    code, stdout, err = run_bank(capsys, paper_bank, "--responses", str(write(tmp_path, CLASS_WIDE)), "--paper", "mni")
+    assert code == 2 and stdout == "" and "题库中没有试卷“mni”（是不是“mini”？）" in err
+
+
+def test_the_html_report_escapes_everything_and_draws_inline(capsys, tmp_path: Path, paper_bank: Path) -> None:
+    report = tmp_path / "report.html"
+    code, stdout, _ = run_bank(capsys, paper_bank, "--responses", str(write(tmp_path, CLASS_WIDE)), "--paper", "mini", "--report", str(report))
+    assert code == 0 and "report.html" in stdout and read_csv(stdout) != []
+    page = report.read_text(encoding="utf-8")
+    assert "<script" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "小测&lt;i&gt;" in page and "<svg" in page and "://" not in page and "@import" not in page and "src=" not in page
+    # totals 9, 2.67 (0 + 0 + 2.67) and 4.83 (2 + 1.5 + 1.33): mean 5.5
+    assert "<td>平均分</td><td class=\"n\">5.5</td>" in page
+    assert "班级成绩报告" in page and "区分度" in page and "Cronbach" in page
+
+
+def test_a_report_needs_a_student_column(capsys, tmp_path: Path) -> None:
+    path = write(tmp_path, "question_id,answer\nmkt-4c-odd,C\n")
+    code, _, err = run(capsys, "--responses", str(path), "--report", str(tmp_path / "r.html"))
+    assert code == 1 and "需要一列“学号”或“姓名”" in err and not (tmp_path / "r.html").exists()

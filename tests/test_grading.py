@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from revise import grading
 from revise.bank.loader import load_bank
 from revise.bank.model import (
     Bank,
@@ -32,7 +31,7 @@ from revise.bank.model import (
     TrueFalseQuestion,
     letter,
 )
-from revise.grading import VERDICTS, Result, distractor_index, grade, parse_choice_letters
+from revise.grading import VERDICTS, Result, distractor_index, distractors, grade, parse_choice_letters
 from revise.grading import textnorm as tn
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -292,7 +291,10 @@ MULTI = [
 ]
 
 TRUE_FALSE = [
-    *(case("F", "mkt-4p-tf", token, "correct") for token in ("错", "錯", "错误", "錯誤", "否", "×", "✗", "F", "f", "false", "FALSE", "N", "n", "错。", "（×）", "错，便利属于4C")),
+    *(
+        case("F", "mkt-4p-tf", token, "correct")
+        for token in ("错", "錯", "错误", "錯誤", "否", "×", "✗", "F", "f", "false", "FALSE", "N", "n", "错。", "（×）", "错，便利属于4C")
+    ),
     *(case("G", "g-lifecycle-tf", token, "correct") for token in ("对", "對", "正确", "正確", "是", "√", "✓", "T", "true", "Y", "y", "对的")),
     *(case("F", "mkt-4p-tf", token, "incorrect") for token in ("对", "√", "T", "true", "是")),
     case("F", "mkt-4p-tf", "fine", "incorrect", says="无法识别"),
@@ -692,20 +694,26 @@ def test_distractor_index_is_built_once_per_bank_and_dropped_with_it() -> None:
     assert distractor_index(bank) is first
     assert len(first) > 40
     key = id(bank)
-    assert key in grading._INDEX_CACHE
+    assert key in distractors._INDEX_CACHE
     del bank
     gc.collect()
-    assert key not in grading._INDEX_CACHE
+    assert key not in distractors._INDEX_CACHE
 
 
 def test_exact_answers_never_build_the_index() -> None:
     """A right answer typed exactly needs no known terms: the CLI and the app stay fast."""
     bank = load_bank([BANK_PATHS["F"]]).bank
-    for qid, response in [("mkt-4p-list", "促销、价格、产品、渠道"), ("mkt-4c-odd", "促销"), ("mkt-4c-odd", "C"), ("mkt-4p-multi", "产品、价格、促销"), ("mkt-4c-judge", "错，应为沟通")]:
+    for qid, response in [
+        ("mkt-4p-list", "促销、价格、产品、渠道"),
+        ("mkt-4c-odd", "促销"),
+        ("mkt-4c-odd", "C"),
+        ("mkt-4p-multi", "产品、价格、促销"),
+        ("mkt-4c-judge", "错，应为沟通"),
+    ]:
         assert grade(bank.questions[qid], response, bank).verdict == "correct"
-    assert id(bank) not in grading._INDEX_CACHE
+    assert id(bank) not in distractors._INDEX_CACHE
     assert grade(bank.questions["mkt-4p-list"], "产品、价格、便利、促销", bank).verdict == "partial"
-    assert id(bank) in grading._INDEX_CACHE
+    assert id(bank) in distractors._INDEX_CACHE
 
 
 def test_distractor_index_is_rebuilt_when_the_bank_grows() -> None:
@@ -762,7 +770,18 @@ def test_compact_normalisation(text: str, compact: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("四", 4), ("十", 10), ("十二", 12), ("二十", 20), ("一百零五", 105), ("两千", 2000), ("一万二千", 12000), ("一亿二千万", 120_000_000), ("贰", 2), ("x", None)],
+    [
+        ("四", 4),
+        ("十", 10),
+        ("十二", 12),
+        ("二十", 20),
+        ("一百零五", 105),
+        ("两千", 2000),
+        ("一万二千", 12000),
+        ("一亿二千万", 120_000_000),
+        ("贰", 2),
+        ("x", None),
+    ],
 )
 def test_chinese_numbers(text: str, value: int | None) -> None:
     assert tn.chinese_number(text) == value

@@ -75,3 +75,110 @@ def test_bank_is_simplified_chinese_without_seed_noise(shipped) -> None:
         shown = " ".join([question.prompt, question.explanation or "", *getattr(question, "options", ())])
         assert to_simplified.convert(shown) == shown, question.id
         assert not any(word in shown for word in noise), question.id
+
+
+# -- a bank that cannot be gamed (issue: shuffled options, balanced keys, no leaked answers) ----------
+
+
+def test_single_choice_letters_are_close_to_uniform(shipped) -> None:
+    # Exported unshuffled, the key's position must carry no signal: each of A-D within 18-32%.
+    questions = [q for q in shipped.bank.questions.values() if isinstance(q, ChoiceQuestion) and len(q.options) >= 4]
+    shares = {letter: sum(1 for q in questions if q.answer == index) / len(questions) for index, letter in enumerate("ABCD")}
+    assert all(0.18 <= share <= 0.32 for share in shares.values()), shares
+
+
+def test_single_choice_not_belonging_questions_do_not_favour_the_last_option(shipped) -> None:
+    negative = [q for q in shipped.bank.questions.values() if isinstance(q, ChoiceQuestion) and ("不属于" in q.prompt or "不是" in q.prompt)]
+    last = sum(1 for q in negative if q.answer == len(q.options) - 1)
+    assert last <= 0.4 * len(negative), (last, len(negative))
+
+
+def test_multiple_choice_answers_come_in_every_shape(shipped) -> None:
+    questions = [q for q in shipped.bank.questions.values() if isinstance(q, MultiQuestion)]
+    with_first = sum(1 for q in questions if 0 in q.answer)
+    with_last = sum(1 for q in questions if len(q.options) - 1 in q.answer)
+    first_k = sum(1 for q in questions if q.answer == frozenset(range(len(q.answer))))
+    all_correct = sum(1 for q in questions if len(q.answer) == len(q.options))
+    sizes = Counter(len(q.answer) for q in questions)
+    assert with_first <= 0.75 * len(questions), with_first
+    assert with_last <= 0.75 * len(questions), with_last
+    assert first_k <= 0.25 * len(questions), first_k
+    assert all_correct >= 3
+    assert len(sizes) >= 3, sizes
+
+
+def test_multiple_choice_is_at_least_as_common_as_single_choice(shipped) -> None:
+    counts = Counter(q.type for q in shipped.bank.questions.values())
+    assert counts["multi"] >= counts["choice"], counts
+
+
+@pytest.mark.parametrize("qtype", ["judge", "truefalse"])
+def test_true_and_false_are_balanced(shipped, qtype: str) -> None:
+    questions = [q for q in shipped.bank.questions.values() if q.type == qtype]
+    share = sum(1 for q in questions if q.answer) / len(questions)  # type: ignore[attr-defined]
+    assert 0.40 <= share <= 0.60, share
+
+
+def _fold(text: str) -> str:
+    """Text as the grader compares it: Simplified, half-width, no spaces or punctuation."""
+    import unicodedata
+
+    import opencc
+
+    simplified = opencc.OpenCC("t2s").convert(unicodedata.normalize("NFKC", text))
+    return "".join(ch for ch in simplified.lower() if ch.isalnum())
+
+
+def test_no_fill_or_judge_answer_is_printed_in_its_own_question(shipped) -> None:
+    from revise.bank.model import FillQuestion, JudgeQuestion
+
+    leaks = []
+    for question in shipped.bank.questions.values():
+        shown = _fold(question.prompt + "".join(getattr(question, "options", ())))
+        if isinstance(question, FillQuestion):
+            keys = [blank[0] for blank in question.blanks]
+        elif isinstance(question, JudgeQuestion) and not question.answer:
+            keys = list(question.corrections[:1])
+        else:
+            continue
+        leaks += [(question.id, key) for key in keys if len(_fold(key)) >= 2 and _fold(key) in shown]
+    assert leaks == []
+
+
+def test_every_source_has_a_readable_title(shipped) -> None:
+    bank = shipped.bank
+    assert {q.source for q in bank.questions.values()} <= set(bank.sources)
+    assert all(not title.title.endswith(".txt") for title in bank.sources.values())
+
+
+def test_the_exam_mix_is_there(shipped) -> None:
+    questions = list(shipped.bank.questions.values())
+    kinds = Counter(getattr(q, "kind", None) for q in questions)
+    counts = Counter(q.type for q in questions)
+    assert kinds["名词解释"] >= 10 and kinds["案例分析"] >= 5, kinds
+    assert counts["match"] >= 15, counts
+    assert counts["short"] >= 83 and counts["essay"] >= 25, counts
+    assert len(questions) >= 672 + 150
+
+
+def test_extension_material_stays_off_the_shipped_papers(shipped) -> None:
+    from revise.bank.papers import draw_paper
+
+    extension = {q.id for q in shipped.bank.questions.values() if "拓展" in q.tags}
+    assert len(extension) >= 11
+    for paper in shipped.bank.papers.values():
+        for seed in range(5):
+            assert not {item.question.id for item in draw_paper(paper, shipped.bank, seed).questions} & extension
+
+
+def test_explanations_teach_free_text_key_points_carry_meaning(shipped) -> None:
+    # A question that asks for explanation has key points with content (`says`), so naming terms is not enough.
+    from revise.bank.model import ShortQuestion
+
+    asks = ("简述", "论述", "说明", "分析", "为什么", "阐述")
+    names_only = [
+        q.id
+        for q in shipped.bank.questions.values()
+        if isinstance(q, ShortQuestion) and any(word in q.prompt for word in asks) and not any(point.says for point in q.keypoints)
+    ]
+    assert len(names_only) <= 0.1 * sum(1 for q in shipped.bank.questions.values() if isinstance(q, ShortQuestion)), names_only

@@ -24,6 +24,7 @@ from revise.progress.store import (
     StoreError,
     db_time,
     latest_version,
+    migrate,
     parse_db_time,
 )
 
@@ -86,26 +87,43 @@ def test_a_later_migration_upgrades_an_existing_database_and_keeps_its_data(tmp_
         assert store._connection.execute("SELECT COUNT(*) FROM future_things").fetchone()[0] == 1
 
 
+def old_database(data_dir: Path, version: int) -> sqlite3.Connection:
+    """A database as an older revise left it: the first `version` migrations only (rows written by hand)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(data_dir / DB_NAME, isolation_level=None)
+    migrate(connection, MIGRATIONS[:version])
+    return connection
+
+
 def test_a_schema_1_database_gains_the_exam_tables(tmp_path: Path) -> None:
-    with Store.open(tmp_path, migrations=MIGRATIONS[:1]) as store:
-        assert store.schema_version == 1
-        answer(store, "q1", "correct", T0)
-        assert "exam_attempts" not in {row[0] for row in store._connection.execute("SELECT name FROM sqlite_master")}
+    connection = old_database(tmp_path, 1)
+    connection.execute(
+        "INSERT INTO review_log (question_id, question_type, reviewed_at, response, verdict, score, rating, mode)"
+        " VALUES ('q1', 'fill', ?, 'r', 'correct', 1.0, 3, 'practice')",
+        (db_time(T0),),
+    )
+    assert "exam_attempts" not in {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    connection.close()
     with Store.open(tmp_path) as store:
-        assert store.schema_version == latest_version() == 3
+        assert store.schema_version == latest_version() == 7
         assert store.exam_attempts() == [] and store.unfinished_exam_attempt() is None
         assert [r.question_id for r in store.history("q1")] == ["q1"]
+        assert store.answer_count() == 1
 
 
-def test_an_unfinished_attempt_survives_the_upgrade_to_schema_3(tmp_path: Path) -> None:
-    with Store.open(tmp_path, migrations=MIGRATIONS[:2]) as store:
-        attempt = store.start_exam_attempt("final-standard", 7, 90, T0, T0 + timedelta(minutes=90), [(1, "q1")])
-        store.save_exam_answer(attempt, 1, "产品", False, T0)
+def test_an_unfinished_attempt_survives_the_upgrade_to_the_latest_schema(tmp_path: Path) -> None:
+    connection = old_database(tmp_path, 2)
+    connection.execute(
+        "INSERT INTO exam_attempts (id, paper_id, seed, minutes, started_at, deadline, questions) VALUES (1, 'final-standard', 7, 90, ?, ?, ?)",
+        (db_time(T0), db_time(T0 + timedelta(minutes=90)), '[[1, "q1"]]'),
+    )
+    connection.execute("INSERT INTO exam_answers (attempt_id, number, response, flagged, saved_at) VALUES (1, 1, '产品', 0, ?)", (db_time(T0),))
+    connection.close()
     with Store.open(tmp_path) as store:
-        assert store.schema_version == 3
-        assert store.unfinished_exam_attempt() == attempt
-        assert store.exam_attempt(attempt)["answers"] == [(1, "产品", False)]
-        store.abandon_exam_attempt(attempt, "试卷已删除", T0)
+        assert store.schema_version == latest_version()
+        assert store.unfinished_exam_attempt() == 1
+        assert store.exam_attempt(1)["answers"] == [(1, "产品", False)]
+        store.abandon_exam_attempt(1, "试卷已删除", T0)
         assert store.unfinished_exam_attempt() is None and store.exam_attempts() == []
 
 
@@ -293,14 +311,14 @@ def test_a_wrong_answer_enters_the_notebook_and_two_correct_in_a_row_take_it_out
         ("correct", NOTEBOOK_ONE_MORE, ["q"]),
         ("correct", NOTEBOOK_CLEARED, []),
         ("correct", None, []),
-        ("partial", None, []),
-        ("incorrect", NOTEBOOK_ADDED, ["q"]),  # back in after leaving
+        ("partial", NOTEBOOK_ADDED, ["q"]),  # a partial mistake goes into the 错题本 too
+        ("incorrect", NOTEBOOK_STILL_IN, ["q"]),
     ]
     for index, (verdict, status, ids) in enumerate(steps):
         receipt = answer(store, "q", verdict, T0 + timedelta(minutes=index))
         assert (receipt.notebook_status, store.notebook_ids()) == (status, ids), index
     entry = store.notebook_entry("q")
-    assert entry.active and entry.times_wrong == 3 and entry.added_at == T0 + timedelta(minutes=10)
+    assert entry.active and entry.times_wrong == 5 and entry.added_at == T0 + timedelta(minutes=9)
 
 
 def test_cleared_entries_are_kept_for_history(store: Store) -> None:

@@ -18,9 +18,10 @@ from tui_helpers import FIXTURE_BANK, FIXTURES, HOSTILE_BANK, SEED, SIZE, screen
 from revise.cli import main
 from revise.sessions.exam import ExamSession
 from revise.tui.app import ExamRequest, ReviseApp, build_app
-from revise.tui.screens.dialogs import NoticeDialog
-from revise.tui.screens.exam import SAVE_INTERVAL, ExamScreen, PaperPickScreen, countdown_text, numbers_text
-from revise.tui.screens.exam_dialogs import AdjustPointsDialog, ConfirmDialog, ResumeExamDialog
+from revise.tui.widgets.dialogs import NoticeDialog
+from revise.tui.screens.exam import SAVE_INTERVAL, ExamScreen, countdown_text, numbers_text
+from revise.tui.screens.papers import PaperPickScreen
+from revise.tui.widgets.dialogs import AdjustPointsDialog, ConfirmDialog, ResumeExamDialog
 from revise.tui.screens.exam_report import ExamReportScreen
 from revise.tui.screens.statistics import StatisticsScreen, sparkline, trend_text
 from revise.tui.widgets.answers import ChoiceList
@@ -326,7 +327,7 @@ async def test_resume_from_home_after_a_crash(make_exam_app, bank, store, clock)
         for number, form in screen.forms.items():
             from revise.tui.screens.exam import current_response
 
-            assert current_response(form) == screen.session.responses.get(number, "")
+            assert current_response(form).display() == screen.session.responses.get(number, "")
 
         # The countdown keeps to the real deadline.
         clock.advance(minutes=6)

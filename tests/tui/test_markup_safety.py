@@ -42,7 +42,7 @@ async def test_home_shows_markup_literally(make_app) -> None:
 async def test_practice_and_feedback_show_markup_literally(make_app, store) -> None:
     app = make_app(HOSTILE_BANK)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_screen(PracticeScreen(app.new_engine(queue=list(ANSWERS)), title="[b]标题[/b]"))
+        app.open_screen(PracticeScreen(app.services, app.new_engine(queue=list(ANSWERS)), title="[b]标题[/b]"))
         await pilot.pause()
         for question_id, actions in ANSWERS.items():
             assert isinstance(app.screen, PracticeScreen)
@@ -72,7 +72,7 @@ async def test_practice_and_feedback_show_markup_literally(make_app, store) -> N
 async def test_feedback_shows_source_and_keypoints_literally(make_app) -> None:
     app = make_app(HOSTILE_BANK)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_screen(PracticeScreen(app.new_engine(queue=["markup-short", "markup-numeric"]), title="t"))
+        app.open_screen(PracticeScreen(app.services, app.new_engine(queue=["markup-short", "markup-numeric"]), title="t"))
         await pilot.pause()
         await act(pilot, ["[b]要点一[/b]", "<ctrl+s>"])
         shown = screen_text(app)

@@ -6,7 +6,8 @@ import pytest
 from textual.widgets import Input, TextArea
 from tui_helpers import SIZE, screen_text, type_text
 
-from revise.tui.screens.practice import VERDICT_WORDS, FeedbackScreen, PracticeScreen, SummaryScreen
+from revise.tui.display import VERDICT_WORDS
+from revise.tui.screens.practice import FeedbackScreen, PracticeScreen, SummaryScreen
 from revise.tui.widgets.answers import (
     ChoiceAnswer,
     FillAnswer,
@@ -15,14 +16,12 @@ from revise.tui.widgets.answers import (
     NumericAnswer,
     TextAnswer,
     TrueFalseAnswer,
-    fill_response,
-    judge_response,
 )
 
 
 async def open_session(app, pilot, *question_ids: str) -> PracticeScreen:
     """Open a practice screen serving exactly these questions, in order."""
-    app.open_screen(PracticeScreen(app.new_engine(queue=list(question_ids)), title="测试"))
+    app.open_screen(PracticeScreen(app.services, app.new_engine(queue=list(question_ids)), title="测试"))
     await pilot.pause()
     assert isinstance(app.screen, PracticeScreen)
     return app.screen
@@ -279,17 +278,21 @@ async def test_notebook_from_home_when_empty(make_app) -> None:
         assert "没有要做的题" in screen_text(app)
 
 
-def test_fill_response_keeps_positions_of_empty_blanks() -> None:
-    assert fill_response(["产品", "", "地点"]) == "产品、（空）、地点"
-    assert fill_response(["产品", "", "地点"], keep_positions=False) == "产品、、地点"
-    assert fill_response(["", "", ""]) == "、、"
-    assert fill_response([" 促销 "]) == "促销"
+def test_fill_response_keeps_each_blank_in_its_place() -> None:
+    from revise.grading.response import Response
+
+    response = Response(blanks=("产品", "", "地点"))
+    assert response.display() == "产品、（空）、地点"
+    assert response.has_answer()
+    assert not Response(blanks=("", "", "")).has_answer()
 
 
 def test_judge_response() -> None:
-    assert judge_response(True, "ignored") == "对"
-    assert judge_response(False) == "错"
-    assert judge_response(False, " 沟通 ") == "错，沟通"
+    from revise.grading.response import Response
+
+    assert Response(judgment=True).display() == "对"
+    assert Response(judgment=False).display() == "错"
+    assert Response(judgment=False, correction=" 沟通 ").display() == "错，沟通"
 
 
 async def test_multi_click_ticks_and_enter_submits(make_app, store) -> None:
@@ -303,7 +306,7 @@ async def test_multi_click_ticks_and_enter_submits(make_app, store) -> None:
         await pilot.click(ChoiceList, offset=(3, 3))  # the third
         await pilot.pause()
         assert isinstance(app.screen, PracticeScreen)  # clicking never submits
-        assert options.letters() == "AC"
+        assert options.positions() == {0, 2}
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, FeedbackScreen)

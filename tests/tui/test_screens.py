@@ -13,11 +13,11 @@ from textual.widgets import Input, RadioSet, Switch, Tree
 from tui_helpers import SIZE, screen_text, type_text
 
 import revise.tui
-from revise.tui.commands import SCREEN_COMMANDS
+from revise.tui.destinations import DESTINATIONS, HOME_DESTINATIONS
 from revise.tui.screens.chapters import ChapterPickScreen
-from revise.tui.screens.dialogs import NoticeDialog
-from revise.tui.screens.exam import PaperPickScreen
-from revise.tui.screens.home import HOME_ENTRIES, HomeScreen
+from revise.tui.widgets.dialogs import NoticeDialog
+from revise.tui.screens.papers import PaperPickScreen
+from revise.tui.screens.home import HomeScreen
 from revise.tui.screens.practice import FeedbackScreen, PracticeScreen
 from revise.tui.screens.settings import SettingsScreen
 from revise.tui.screens.statistics import StatisticsScreen
@@ -62,7 +62,7 @@ async def test_home_shows_counts_bars_and_entries(make_app) -> None:
         shown = screen_text(app)
         assert "今日到期 0" in shown and "错题本 0" in shown
         assert "营销理论" in shown and "客户价值与满意" in shown and "0%" in shown
-        for entry in HOME_ENTRIES:
+        for entry in HOME_DESTINATIONS:
             assert entry.label in shown
 
 
@@ -76,8 +76,9 @@ async def test_home_counts_follow_the_store(make_app, store, clock) -> None:
         assert "连续 1 天" in shown
 
 
-@pytest.mark.parametrize(("name", "words", "help_text", "action"), SCREEN_COMMANDS, ids=[command[3] for command in SCREEN_COMMANDS])
-async def test_command_palette_reaches_every_screen(make_app, name, words, help_text, action) -> None:
+@pytest.mark.parametrize("destination", DESTINATIONS, ids=[destination.action for destination in DESTINATIONS])
+async def test_command_palette_reaches_every_screen(make_app, destination) -> None:
+    name, action = destination.label, destination.action
     expected = {
         "home": HomeScreen,
         "practice": PracticeScreen,
@@ -180,7 +181,7 @@ async def test_settings_change_of_script(make_app, store) -> None:
         home = screen_text(app)
         assert "營銷理論" in home and "营销理论" not in home
         # Practice shows the bank in Traditional script and accepts answers in either.
-        app.open_screen(PracticeScreen(app.new_engine(queue=["mkt-4c-judge"]), title="t"))
+        app.open_screen(PracticeScreen(app.services, app.new_engine(queue=["mkt-4c-judge"]), title="t"))
         await pilot.pause()
         assert "4C理論中與4P的“促銷”相對應的是“便利”。" in screen_text(app)
         await pilot.press("f")
@@ -317,7 +318,7 @@ async def test_light_theme(make_app) -> None:
 async def test_long_prompts_wrap_at_80_columns(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        app.open_screen(PracticeScreen(app.new_engine(queue=["val-stock"]), title="t"))
+        app.open_screen(PracticeScreen(app.services, app.new_engine(queue=["val-stock"]), title="t"))
         await pilot.pause()
         area = app.screen.query_one("#question-area")
         assert area.max_scroll_x == 0
@@ -339,7 +340,7 @@ async def test_escape_with_nothing_answered_goes_home(make_app) -> None:
 async def test_feedback_escape_ends_the_session(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        app.open_screen(PracticeScreen(app.new_engine(queue=["mkt-4c-odd", "mkt-4p-tf"]), title="t"))
+        app.open_screen(PracticeScreen(app.services, app.new_engine(queue=["mkt-4c-odd", "mkt-4p-tf"]), title="t"))
         await pilot.pause()
         await pilot.press("c", "enter")
         await pilot.pause()
@@ -366,7 +367,7 @@ async def test_footer_shows_the_keys_and_a_click_presses_one(make_app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         footer_line = screen_text(app).splitlines()[-1]
-        for entry in HOME_ENTRIES:
+        for entry in HOME_DESTINATIONS:
             assert (f"{entry.key} {entry.label}" in footer_line) == entry.in_footer
         assert "^p" in footer_line
         from rich.cells import cell_len

@@ -34,7 +34,7 @@ def session(*question_ids: str, then: tuple[str, ...] = (), text: str = ""):
 
     async def run_before(pilot) -> None:
         app = pilot.app
-        app.open_screen(PracticeScreen(app.new_engine(queue=list(question_ids)), title="开始练习"))
+        app.open_screen(PracticeScreen(app.services, app.new_engine(queue=list(question_ids)), title="开始练习"))
         await pilot.pause()
         no_cursor_blink(app)
         if text:
