@@ -13,19 +13,22 @@ import os
 import sys
 from collections.abc import Sequence
 
-COMMAND_MODULES = ("validate", "grade", "stats", "paper", "exam")
+COMMAND_MODULES = ("validate", "grade", "stats", "paper", "exam", "sync", "classroom", "serve", "import_cmd", "export_cmd", "show", "list_cmd", "appeals")
 
 
 def add_common_options(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
-    """--bank and --data-dir, accepted before or after the subcommand."""
+    """--bank, --data-dir and --script, accepted before or after the subcommand."""
     default = argparse.SUPPRESS if suppress else None
-    parser.add_argument("--bank", metavar="PATH", default=default, help="question bank directory or file (default: $REVISE_BANK or the shipped bank)")
-    parser.add_argument("--data-dir", metavar="DIR", default=default, help="where progress is stored (default: $REVISE_DATA_DIR or the platform's user data dir)")
+    parser.add_argument("--bank", metavar="PATH", default=default, help="题库文件夹或文件（默认：$REVISE_BANK，或随程序附带的题库）")
+    parser.add_argument("--data-dir", metavar="DIR", default=default, help="学习进度保存在哪里（默认：$REVISE_DATA_DIR，或系统的用户数据目录）")
+    parser.add_argument(
+        "--script", choices=("simplified", "traditional"), default=default, help="界面和题目用简体（simplified）还是繁体（traditional）显示，并记住这个选择"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser, with every subcommand registered."""
-    parser = argparse.ArgumentParser(prog="revise", description="客户关系管理 exam revision in the terminal.")
+    parser = argparse.ArgumentParser(prog="revise", description="客户关系管理复习与刷题：不带子命令时打开复习程序。")
     add_common_options(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_name in COMMAND_MODULES:
@@ -57,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # never a traceback at the user
         if os.environ.get("REVISE_DEBUG"):
             raise
-        print(f"revise: internal error: {type(error).__name__}: {error} (set REVISE_DEBUG=1 for details)", file=sys.stderr)
+        print(f"revise：内部错误：{type(error).__name__}: {error}（设置环境变量 REVISE_DEBUG=1 可看详细信息）", file=sys.stderr)
         return 1
 
 

@@ -38,7 +38,9 @@ from typing import TYPE_CHECKING, Any
 from revise.bank.drills import is_drill_id, practice_questions
 from revise.bank.model import Bank, Question
 from revise.bank.params import UndrawableError, draw_params, render_prompt
+from revise.bank.shuffle import option_order
 from revise.clock import local_zone, start_of_day
+from revise.bank.response import Response
 from revise.progress.scheduling import AGAIN, RATING_NAMES, override_rating
 from revise.progress.store import MODES, AnswerReceipt, Store
 
@@ -91,6 +93,10 @@ class Presented:
     # Why it was chosen: "due", "new", "learning" (served ahead), "notebook" or "queue".
     reason: str = "new"
     shown_at: datetime | None = None
+    # The order the options (or match items) are shown in, as bank indexes; () for other types.
+    order: tuple[int, ...] = ()
+    # Practice sessions: how many due and new questions wait after this one (the total would keep moving).
+    remaining: int | None = None
 
     @property
     def is_drill(self) -> bool:
@@ -109,6 +115,7 @@ class Outcome:
     notebook_status: str | None  # a revise.progress.store.NOTEBOOK_* value, or None
     overridden: bool = False
     review_id: int | None = None  # the answer's row in the review log
+    appealed: bool = False  # 判我对: the student's appeal was recorded
 
 
 @dataclass(frozen=True)
@@ -121,6 +128,9 @@ class SessionSummary:
     wrong: int
     elapsed_seconds: float
     wrong_question_ids: tuple[str, ...] = ()
+    # The prompts of the wrong ones as the student saw them (drawn values filled in), by id.
+    wrong_prompts: dict[str, str] = field(default_factory=dict)
+    appealed: int = 0
 
     @property
     def accuracy(self) -> float:
@@ -134,6 +144,8 @@ class _Tally:
     partial: int = 0
     wrong: int = 0
     wrong_ids: list[str] = field(default_factory=list)
+    wrong_prompts: dict[str, str] = field(default_factory=dict)
+    appealed: int = 0
 
 
 class PracticeEngine:
@@ -171,7 +183,7 @@ class PracticeEngine:
         self.notebook_only = notebook_only
         self._now = now or (lambda: datetime.now(timezone.utc))
         self._rng = random.Random(rng_seed)
-        self._grade = grade
+        self._grade: Callable[..., Result] = grade
         self._sibling_gap = sibling_gap
         self._new_limit = daily_new_limit
 
@@ -220,7 +232,7 @@ class PracticeEngine:
             picked = self._pick_from_queue() if self._queue is not None else self._pick_practice()
             if picked is None:
                 return None
-            qid, reason, total = picked
+            qid, reason, total, remaining = picked
             question = self.questions[qid]
             try:
                 params = draw_params(question, self._rng)
@@ -241,6 +253,8 @@ class PracticeEngine:
             concept_name=concept.name if concept else None,
             reason=reason,
             shown_at=self._now(),
+            order=option_order(question, self._rng),
+            remaining=remaining,
         )
         return self._current
 
@@ -251,13 +265,13 @@ class PracticeEngine:
             self._last_id = self._current.question.id
             self._current = None
 
-    def _pick_from_queue(self) -> tuple[str, str, int] | None:
+    def _pick_from_queue(self) -> tuple[str, str, int | None, int | None] | None:
         assert self._queue is not None
         while self._queue_index < len(self._queue):
             qid = self._queue[self._queue_index]
             self._queue_index += 1
             if qid not in self._skipped and qid in self.questions:
-                return qid, "notebook" if self.notebook_only else "queue", len(self._queue)
+                return qid, "notebook" if self.notebook_only else "queue", len(self._queue), None
         return None
 
     def _new_allowance(self, now: datetime) -> int:
@@ -268,7 +282,7 @@ class PracticeEngine:
         concept = self.questions[qid].concept
         return concept is not None and self._position < self._held_until.get(concept, 0)
 
-    def _pick_practice(self) -> tuple[str, str, int] | None:
+    def _pick_practice(self) -> tuple[str, str, int | None, int | None] | None:
         now = self._now()
         usable = self.questions.keys() - self._skipped
 
@@ -299,18 +313,26 @@ class PracticeEngine:
         chosen = chosen or held
         if chosen is None:
             return None
+        # No total: due reviews and learning steps keep arriving, and a denominator that grows misleads.
         remaining = len(set(due) | set(new)) - (chosen[0] in due or chosen[0] in new)
-        return chosen[0], chosen[1], self._position + 1 + remaining
+        return chosen[0], chosen[1], None, remaining
 
     # -- answering -------------------------------------------------------------------------
 
-    def answer(self, response: str) -> Outcome:
-        """Grade the waiting question and record the answer (log, card, notebook) in one committed transaction."""
+    def answer(self, response: Response | str) -> Outcome:
+        """Grade the waiting question and record the answer (log, card, notebook) in one committed transaction.
+
+        A :class:`Response` from a form travels to the grader as it is; typed
+        text (a str) is taken as free text. The log keeps the answer's display
+        text, its structure and the option order shown.
+        """
         presented = self._current
         if presented is None:
             raise RuntimeError("no question is waiting for an answer; call next_question() first")
+        if isinstance(response, str):
+            response = Response.of_text(response)
         question = presented.question
-        result = self._grade(question, response, self.bank, params=presented.params or None)
+        result = self._grade(question, graded_form(self._grade, response), self.bank, params=presented.params or None)
         now = self._now()
         shown_at = presented.shown_at or now
         duration_ms = max(0, int((now - shown_at).total_seconds() * 1000))
@@ -318,13 +340,14 @@ class PracticeEngine:
         receipt = self.store.record_answer(
             question_id=question.id,
             question_type=question.type,
-            response=response,
+            response=response.display(),
             verdict=result.verdict,
             score=result.score,
             at=now,
             duration_ms=duration_ms,
             mode=mode,
             params=presented.params or None,
+            **shown_and_chosen(self.store, response, presented.order),
         )
         # Only now, with the answer safely committed, does the session move on.
         self._current = None
@@ -339,6 +362,7 @@ class PracticeEngine:
             self._tally.wrong += 1
             if question.id not in self._tally.wrong_ids:
                 self._tally.wrong_ids.append(question.id)
+                self._tally.wrong_prompts[question.id] = presented.prompt
         if receipt.rating == AGAIN:
             self._hold_siblings(question)
         self._last_outcome = Outcome(
@@ -374,6 +398,42 @@ class PracticeEngine:
         outcome.overridden = True
 
     @property
+    def can_appeal(self) -> bool:
+        """Whether the store records appeals (判我对)."""
+        return hasattr(self.store, "appeal_answer")
+
+    def appeal(self) -> None:
+        """判我对: the student says the last answer, marked wrong or partly right, was right.
+
+        The store logs the appeal with the original verdict, re-rates the
+        answer Good and takes it out of the 错题本; the session counts it as
+        correct (and as appealed), so the summary, the schedule and the
+        错题本 agree.
+        """
+        if self._last_receipt is None or self._last_outcome is None:
+            raise RuntimeError("there is no answer to appeal yet")
+        outcome = self._last_outcome
+        if outcome.result.verdict == "correct" or outcome.appealed:
+            return
+        receipt = self.store.appeal_answer(self._last_receipt, at=self._now())  # type: ignore[attr-defined]
+        question_id = outcome.presented.question.id
+        tally = self._tally
+        if outcome.result.verdict == "partial":
+            tally.partial -= 1
+        else:
+            tally.wrong -= 1
+            if question_id in tally.wrong_ids:
+                tally.wrong_ids.remove(question_id)
+                tally.wrong_prompts.pop(question_id, None)
+        tally.correct += 1
+        tally.appealed += 1
+        self._held_until.pop(outcome.presented.question.concept or "", None)
+        outcome.rating = RATING_NAMES[receipt.rating]
+        outcome.due = receipt.card_after.due if receipt.card_after else None
+        outcome.notebook_status = receipt.notebook_status
+        outcome.appealed = True
+
+    @property
     def summary(self) -> SessionSummary:
         """Counts of this session's answers by verdict, elapsed time and the ids answered wrong."""
         tally = self._tally
@@ -385,6 +445,8 @@ class PracticeEngine:
             wrong=tally.wrong,
             elapsed_seconds=elapsed,
             wrong_question_ids=tuple(tally.wrong_ids),
+            wrong_prompts=dict(tally.wrong_prompts),
+            appealed=tally.appealed,
         )
 
     def describe(self) -> dict[str, Any]:
@@ -397,3 +459,37 @@ class PracticeEngine:
             "new_available": min(self._new_allowance(now), sum(1 for qid in usable if qid not in self._seen)),
             "notebook": sum(1 for qid in self.store.notebook_ids() if qid in usable),
         }
+
+
+def graded_form(grade: Callable[..., Result], response: Response) -> Response | str:
+    """What to hand the grader: the Response itself, or its display text for a grader that reads text only.
+
+    ``revise.grading.grade`` is moving to Responses; a replacement grader (in
+    tests, or one not yet moved) reads the display text, the form it always
+    parsed. A wrapper that only defers the import sets ``delegates_to_grading``.
+    """
+    import inspect
+
+    target: Callable[..., Result] = grade
+    if getattr(grade, "delegates_to_grading", False):
+        from revise.grading import grade as target
+    try:
+        parameter = inspect.signature(target).parameters.get("response")
+    except (TypeError, ValueError):
+        parameter = None
+    if parameter is not None and "Response" in str(parameter.annotation):
+        return response
+    return response.display()
+
+
+def shown_and_chosen(store: Store, response: Response, order: tuple[int, ...]) -> dict[str, Any]:
+    """The structured answer and the option order shown, for a store that logs them (else nothing extra)."""
+    import inspect
+
+    accepted = inspect.signature(store.record_answer).parameters
+    extra: dict[str, Any] = {}
+    if "response_json" in accepted:
+        extra["response_json"] = response.to_json()
+    if "shown_order" in accepted and order:
+        extra["shown_order"] = order
+    return extra
