@@ -19,7 +19,9 @@ COMMAND_MODULES = ("validate", "grade", "stats", "paper", "exam", "sync", "class
 def add_common_options(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
     """--bank, --data-dir and --script, accepted before or after the subcommand."""
     default = argparse.SUPPRESS if suppress else None
-    parser.add_argument("--bank", metavar="PATH", default=default, help="题库文件夹或文件（默认：$REVISE_BANK，或随程序附带的题库）")
+    parser.add_argument(
+        "--bank", metavar="PATH", action="append", default=default, help="题库文件夹或文件；可写多次，合并使用（默认：$REVISE_BANK，或随程序附带的题库）"
+    )
     parser.add_argument("--data-dir", metavar="DIR", default=default, help="学习进度保存在哪里（默认：$REVISE_DATA_DIR，或系统的用户数据目录）")
     parser.add_argument(
         "--script", choices=("simplified", "traditional"), default=default, help="界面和题目用简体（simplified）还是繁体（traditional）显示，并记住这个选择"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import sysconfig
+from collections.abc import Sequence
 from pathlib import Path
 
 BANK_ENV = "REVISE_BANK"
@@ -30,10 +31,18 @@ def shipped_bank(candidates: list[Path] | None = None) -> Path:
     return _CHECKOUT_BANK
 
 
-def resolve_bank(option: str | None = None) -> Path:
-    """The bank to use: the --bank option, then $REVISE_BANK, then the shipped bank."""
-    chosen = option or os.environ.get(BANK_ENV)
-    return Path(chosen).expanduser() if chosen else shipped_bank()
+def resolve_banks(options: str | Sequence[str] | None = None) -> list[Path]:
+    """The banks to use, merged in this order: every --bank given, else $REVISE_BANK
+    (several joined with the path separator), else the shipped bank."""
+    if isinstance(options, str):
+        options = [options]
+    chosen = list(options or []) or [part for part in os.environ.get(BANK_ENV, "").split(os.pathsep) if part]
+    return [Path(path).expanduser() for path in chosen] or [shipped_bank()]
+
+
+def resolve_bank(option: str | Sequence[str] | None = None) -> Path:
+    """The first bank :func:`resolve_banks` gives: where a single folder is wanted."""
+    return resolve_banks(option)[0]
 
 
 def resolve_data_dir(option: str | None = None) -> Path:

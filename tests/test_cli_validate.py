@@ -121,3 +121,18 @@ def test_lint_reports_ambiguities_as_warnings(capsys, tmp_path: Path) -> None:
     assert code == 1
     assert f"{path}:4: 警告: 题目“s1”：参考答案没有得到要点“降低营销成本”" in lines
     assert not any("重复购买”" in line for line in lines)
+
+
+def test_several_banks_merge_and_duplicate_ids_are_named(capsys, tmp_path: Path, fixture_bank_path: Path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "extra.yaml").write_text(GOOD, encoding="utf-8")
+    code, lines = run_validate(capsys, "--bank", str(fixture_bank_path), "--bank", str(mine))
+    assert code == 0 and lines[-1].startswith("3 个文件，12 道题")
+    # The same chapter twice: its question id is reported as a duplicate, naming the first place.
+    clash = tmp_path / "clash"
+    clash.mkdir()
+    (clash / "again.yaml").write_text(GOOD, encoding="utf-8")
+    code, lines = run_validate(capsys, "--bank", str(mine), "--bank", str(clash))
+    assert code == 1
+    assert any("重复了（第一次出现在" in line and str(mine / "extra.yaml") in line for line in lines)

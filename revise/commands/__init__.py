@@ -18,9 +18,9 @@ def load_bank_or_report(args: argparse.Namespace, *, strict: bool = False) -> Ba
     `revise validate`'s job); a draw that cannot be evaluated is drawn again.
     """
     from revise.bank.loader import load_bank
-    from revise.paths import resolve_bank
+    from revise.paths import resolve_banks
 
-    result = load_bank([resolve_bank(getattr(args, "bank", None))], thorough=False)
+    result = load_bank(resolve_banks(getattr(args, "bank", None)), thorough=False)
     if result.errors or (strict and result.warnings):
         for problem in result.errors:
             print(problem, file=sys.stderr)

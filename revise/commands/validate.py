@@ -18,9 +18,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print one line per problem and a summary; exit 1 on errors (or warnings with --strict)."""
     from revise.bank.loader import load_bank
-    from revise.paths import resolve_bank
+    from revise.paths import resolve_banks
 
-    paths = args.paths or [resolve_bank(args.bank)]
+    paths = args.paths or resolve_banks(args.bank)
     result = load_bank(paths)
     if args.lint and not result.errors:
         from revise.grading.lint import lint_bank
