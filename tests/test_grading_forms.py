@@ -27,7 +27,8 @@ from revise.bank.model import (
     Question,
     ShortQuestion,
 )
-from revise.grading import Response, Result, grade
+from revise.bank.response import Response
+from revise.grading import Result, grade
 
 HERE = Location(Path("forms.yaml"), 1)
 
@@ -453,3 +454,39 @@ def test_the_table_meets_the_issue_targets() -> None:
     assert rows >= 600, rows
     assert refusals / rows >= 0.4, refusals / rows
     assert twins / rows >= 0.3, twins / rows
+
+
+# Words that only look like negations, and numbers with their marks, inside free text (found by the bank's lint).
+NOT_NEGATED = ShortQuestion(
+    id="not-negated",
+    prompt="简述企业如何从大规模营销转向关系营销。",
+    location=HERE,
+    answer="企业要识别客户需求，从无差异营销转向个性化营销，因为80%的业绩来自20%的顾客，不同客户价值不同。",
+    keypoints=(
+        KeyPoint(phrases=("识别客户需求",)),
+        KeyPoint(phrases=("个性化营销",)),
+        KeyPoint(phrases=("20%的顾客",)),
+        KeyPoint(phrases=("客户价值不同",)),
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "found"),
+    [
+        ("企业要识别客户需求", {"识别客户需求"}),
+        ("要区别对待，识别客户需求", {"识别客户需求"}),
+        ("从无差异营销转向个性化营销", {"个性化营销"}),
+        ("业绩主要来自20%的顾客", {"20%的顾客"}),
+        ("业绩主要来自２０％的顾客", {"20%的顾客"}),
+        ("不同客户的客户价值不同", {"客户价值不同"}),
+        # Real negations and wrong numbers still earn nothing.
+        ("企业没有识别客户需求", set()),
+        ("不是个性化营销", set()),
+        ("业绩主要来自20的顾客", set()),
+        ("业绩主要来自2%的顾客", set()),
+    ],
+)
+def test_look_alike_negations_and_numeric_marks(answer: str, found: set[str]) -> None:
+    result = grade(NOT_NEGATED, answer)
+    assert {span.label for span in result.keypoint_spans if span.found} == found

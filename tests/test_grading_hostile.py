@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from revise.grading import VERDICTS, Response, grade
+from revise.bank.response import Response
+from revise.grading import VERDICTS, grade
 from tests.test_grading_forms import bank
 
 HOSTILE_PIECES = st.sampled_from(

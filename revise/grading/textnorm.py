@@ -29,12 +29,31 @@ FILLER_CHARS = frozenset("的之和与及")
 PROTECTED_FILLER_WORDS = ("及时", "之间", "之前", "之后", "之一", "总和", "目的", "的确", "和谐", "参与", "给与", "与其", "以及")
 # Characters whose change always changes the meaning: numerals and negations.
 CHINESE_DIGITS = {
-    "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
     # The "financial" forms, as in 第贰代.
-    "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9,
+    "壹": 1,
+    "贰": 2,
+    "叁": 3,
+    "肆": 4,
+    "伍": 5,
+    "陆": 6,
+    "柒": 7,
+    "捌": 8,
+    "玖": 9,
 }
 CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000, "拾": 10, "佰": 100, "仟": 1000}
-NUMERAL_CHARS = frozenset(CHINESE_DIGITS) | frozenset(CHINESE_UNITS) | frozenset("0123456789")
+NUMERAL_CHARS = frozenset(CHINESE_DIGITS) | frozenset(CHINESE_UNITS) | frozenset("0123456789./%‰")
 NEGATION_CHARS = frozenset("不非无未没莫勿否")
 # A run of Latin letters this short is an acronym (CRM, CTI, 4P's P): never a typo.
 ACRONYM_MAX_LETTERS = 4
@@ -56,7 +75,7 @@ CIRCLED_NUMBERS_RE = re.compile("[\u2460-\u2473\u2474-\u2487\u2488-\u249b\u24f5-
 _CHINESE_NUMERAL = "[零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟]+"
 # 第四代 -> 第4代, 四个 -> 4个, 四p -> 4p (after case folding).
 NUMERAL_CONTEXT_RE = re.compile(rf"(?<=第)({_CHINESE_NUMERAL})|({_CHINESE_NUMERAL})(?=[个种类代层级项步条阶a-z])")
-_PROTECTED_RE = re.compile("|".join(map(re.escape, PROTECTED_FILLER_WORDS)))
+PROTECTED_RE = re.compile("|".join(map(re.escape, PROTECTED_FILLER_WORDS)))
 
 # Short strings (keys, options, typed terms) are normalised again and again.
 _CACHE_MAX_CHARS = 200
@@ -170,7 +189,19 @@ def compact(text: str) -> str:
     return _drop_punctuation(normalize(text))
 
 
+# A decimal point or fraction bar between digits is part of the number: 2.5 is not 25, 3/4 is not 34.
+# ...and so is a percent sign after digits: 2.5% is not 2.5.
+_NUMBER_MARK_RE = re.compile(r"(?<=\d)[./](?=\d)|(?<=\d)[%‰]")
+# Control characters never survive strip_control, so they can stand in for the marks while punctuation goes.
+_MARK_CODES = {".": "\x01", "/": "\x02", "%": "\x03", "‰": "\x04"}
+_CODE_MARKS = {code: mark for mark, code in _MARK_CODES.items()}
+
+
 def _drop_punctuation(text: str) -> str:
+    if "." in text or "/" in text or "%" in text or "‰" in text:
+        text = _NUMBER_MARK_RE.sub(lambda match: _MARK_CODES[match.group(0)], text)
+        kept = "".join(char for char in text if char in _CODE_MARKS or unicodedata.category(char)[0] not in "PZC")
+        return "".join(_CODE_MARKS.get(char, char) for char in kept)
     return "".join(char for char in text if unicodedata.category(char)[0] not in "PZC")
 
 
@@ -179,7 +210,7 @@ def drop_fillers(text: str) -> str:
     if not any(char in FILLER_CHARS for char in text):
         return text
     protected = [False] * len(text)
-    for match in _PROTECTED_RE.finditer(text):
+    for match in PROTECTED_RE.finditer(text):
         for index in range(match.start(), match.end()):
             protected[index] = True
     return "".join(char for index, char in enumerate(text) if protected[index] or char not in FILLER_CHARS)
@@ -258,7 +289,7 @@ def strip_label(text: str) -> str:
     """The text without a leading label such as ``4C：`` or ``答案：`` (NFKC-folded colons)."""
     folded = nfkc(text)
     match = LABEL_RE.match(folded)
-    return folded[match.end():] if match else folded
+    return folded[match.end() :] if match else folded
 
 
 def split_hard(text: str) -> list[str]:
@@ -319,7 +350,7 @@ def split_items(text: str, is_item: Callable[[str], bool] | None = None) -> list
             break
         found = None
         for last in range(min(len(tokens), index + MAX_MERGED_PIECES) - 1, index - 1, -1):
-            candidate = folded[tokens[index][0]:tokens[last][1]].strip()
+            candidate = folded[tokens[index][0] : tokens[last][1]].strip()
             if is_item(candidate):
                 found = (candidate, last)
                 break
@@ -353,7 +384,7 @@ def _tokens(folded: str) -> list[tuple[int, int, bool]]:
         position = start
         first = True
         for match in SOFT_SEPARATORS_RE.finditer(folded, start, end):
-            if not is_blank(folded[position:match.start()]):
+            if not is_blank(folded[position : match.start()]):
                 tokens.append((position, match.start(), first))
                 first = False
             position = match.end()

@@ -1,0 +1,439 @@
+"""简答 and 论述: key points found in the student's own words, where they belong.
+
+The answer is read as sentences and clauses. A key point counts only:
+
+* where it is not negated (不、没有、无需、并非、未必… before it in its clause),
+  unless the key point is itself negative (满意不一定忠诚);
+* for a key point that belongs to a term (``term`` + ``says``), in the stretch
+  of the sentence around that term and before any other listed term: content
+  attached to another term is a swap and earns nothing;
+* through the bank's synonyms and member ``accept`` forms, pinyin slips, and,
+  for longer phrases, most of their content words (character bigrams) in one
+  sentence.
+
+An answer that only names the terms where the question asks for explanation
+earns partial credit at most. Every verdict here is automatic (自动评分) and
+says which span of the student's text matched each key point.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from revise.bank.model import KeyPoint, ShortQuestion
+from revise.grading import textnorm as tn
+from revise.grading.edits import allowance, analyse
+from revise.grading.lexicon import Lexicon, variant_spans
+from revise.grading.result import KeypointSpan, Result, notes_text
+from revise.grading.terms import Context
+
+MAX_LISTED_KEYPOINTS = 8
+# Longer answers are read up to here: an essay is not a novel, and grading stays fast.
+MAX_READ_CHARS = 6_000
+# Questions that ask for explanation: naming the terms is not enough.
+EXPLAIN_RE = re.compile(r"简述|论述|说明|阐述|解释|分析|谈谈|试述|为什么|如何|怎样|举例")
+SENTENCE_BREAKS = frozenset("。！？!?;；\n")
+CLAUSE_BREAKS = frozenset("，,、:：")
+# Words that negate what follows in their clause.
+NEGATORS_RE = re.compile(r"不需要|不必|不用|不是|不会|不能|不要|不应|没有|没|无需|无须|并非|未必|不一定|并不|绝不|从不|不|无|非|未")
+# ...but not these, which only look like negations (识别 and 不同 negate nothing; 无差异营销 is a term).
+NOT_NEGATIONS_RE = re.compile(r"不仅|不但|不断|不光|不单|不管|无论|不论|非常|无不|不久|未来|无形|非物质|不同|不少|不可或缺|不懈|不停|无限|无微不至|无差异|非凡")
+# A contrast ends the reach of a negation: 不是A，而是B.
+CONTRAST_RE = re.compile(r"而是|但是|却|而|但|只是")
+_NUMERAL_RE = re.compile("[零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟]+")
+# Share of a long phrase's character bigrams that must stand in one sentence to count as a paraphrase.
+PARAPHRASE_SHARE = 0.75
+PARAPHRASE_MIN_BIGRAMS = 5
+
+
+@dataclass
+class Reading:
+    """The student's text, compacted and canonicalised, with where each character came from."""
+
+    raw: str
+    text: str  # canonical skeleton: no punctuation, no fillers, synonyms as their heads
+    origin: list[int]  # raw index of each character of `text`
+    sentence: list[int]
+    clause: list[int]
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the raw text behind text[start:end]."""
+        if start >= end or not self.origin:
+            return 0, 0
+        return self.origin[start], self.origin[end - 1] + 1
+
+    def sentence_bounds(self, position: int) -> tuple[int, int]:
+        number = self.sentence[position]
+        start = position
+        while start > 0 and self.sentence[start - 1] == number:
+            start -= 1
+        end = position
+        while end < len(self.text) and self.sentence[end] == number:
+            end += 1
+        return start, end
+
+    def clause_start(self, position: int) -> int:
+        number = self.clause[position]
+        start = position
+        while start > 0 and self.clause[start - 1] == number:
+            start -= 1
+        return start
+
+
+def read(raw: str, lexicon: Lexicon) -> Reading:
+    """A :class:`Reading` of the student's text."""
+    raw = raw[:MAX_READ_CHARS]
+    cleaned = tn.strip_control(raw)
+    simplified = tn.to_simplified(cleaned)
+    if len(simplified) != len(cleaned):  # a rare phrase conversion changed the length: convert char by char
+        simplified = "".join(tn.to_simplified(char)[:1] or char for char in cleaned)
+    chars: list[str] = []
+    origin: list[int] = []
+    sentence: list[int] = []
+    clause: list[int] = []
+    sentence_number = clause_number = 0
+    for index, char in enumerate(simplified):
+        for folded in tn.nfkc(char).casefold():
+            if folded in SENTENCE_BREAKS:
+                sentence_number += 1
+                clause_number += 1
+                continue
+            if folded in CLAUSE_BREAKS:
+                clause_number += 1
+                continue
+            # Numbers keep their marks, as in the key phrases: 2.5, 3/4 and 20% are not 25, 34 and 20.
+            after_digit = chars[-1:] != [] and chars[-1].isdigit()
+            before_digit = simplified[index + 1 : index + 2].isdigit()
+            numeric_mark = after_digit and (folded == "%" or (folded in "./" and before_digit))
+            if tn.is_blank(folded) and not numeric_mark:
+                continue
+            chars.append(folded)
+            origin.append(index)
+            sentence.append(sentence_number)
+            clause.append(clause_number)
+    text = "".join(chars)
+    keep = _keep_mask(text)
+    positions = [i for i, kept in enumerate(keep) if kept]
+    reading = Reading(
+        raw, "".join(text[i] for i in positions), [origin[i] for i in positions], [sentence[i] for i in positions], [clause[i] for i in positions]
+    )
+    return _canonicalise(reading, lexicon)
+
+
+def _keep_mask(text: str) -> list[bool]:
+    """Which characters stay in the skeleton: fillers go, except inside words (及时, 之间)."""
+    protected = [False] * len(text)
+    for match in tn.PROTECTED_RE.finditer(text):
+        for index in range(match.start(), match.end()):
+            protected[index] = True
+    return [protected[i] or char not in tn.FILLER_CHARS for i, char in enumerate(text)]
+
+
+def _canonicalise(reading: Reading, lexicon: Lexicon) -> Reading:
+    """Synonyms replaced by their heads, then 阶段 -> 期 and 型/类 dropped, keeping each character's origin."""
+    # 第一代 -> 第1代, as in the key's skeleton.
+    reading = _rewrite(reading, [(m.start(), m.end(), _as_digits(reading.text, m)) for m in _NUMERAL_RE.finditer(reading.text)])
+    reading = _rewrite(reading, lexicon.spans(reading.text))
+    return _rewrite(reading, variant_spans(reading.text))
+
+
+def _as_digits(text: str, match: re.Match[str]) -> str:
+    """A counting numeral as digits when its neighbours make it one (第四代, 四个), else as written."""
+    before = text[match.start() - 1] if match.start() > 0 else " "
+    after = text[match.end()] if match.end() < len(text) else " "
+    return tn.canonical_numerals(before + match.group(0) + after)[1:-1] or match.group(0)
+
+
+def _rewrite(reading: Reading, replacements: list[tuple[int, int, str]]) -> Reading:
+    """The reading with text[start:end] replaced by each replacement; new characters come from the span's start."""
+    if not replacements:
+        return reading
+    text = reading.text
+    chars: list[str] = []
+    origin: list[int] = []
+    sentence: list[int] = []
+    clause: list[int] = []
+    position = 0
+
+    def copy(start: int, end: int) -> None:
+        chars.extend(text[start:end])
+        origin.extend(reading.origin[start:end])
+        sentence.extend(reading.sentence[start:end])
+        clause.extend(reading.clause[start:end])
+
+    for start, end, replacement in replacements:
+        if start < position:
+            continue
+        copy(position, start)
+        for offset, char in enumerate(replacement):
+            source = min(start + offset, end - 1)
+            chars.append(char)
+            origin.append(reading.origin[source])
+            sentence.append(reading.sentence[source])
+            clause.append(reading.clause[source])
+        position = end
+    copy(position, len(text))
+    return Reading(reading.raw, "".join(chars), origin, sentence, clause)
+
+
+def needle(form: str, lexicon: Lexicon) -> str:
+    """A key phrase in the form it is searched for."""
+    return lexicon.canonical(tn.prepare(form).skeleton)
+
+
+def is_negative(phrase: str) -> bool:
+    """True when a key phrase itself negates (满意不一定忠诚, 不可感知性)."""
+    return bool(NEGATORS_RE.search(NOT_NEGATIONS_RE.sub("", phrase)))
+
+
+def negated(reading: Reading, start: int) -> bool:
+    """True when a negation in the same clause, before `start` and after any contrast, reaches the phrase there."""
+    clause_start = reading.clause_start(start) if start < len(reading.text) else start
+    before = reading.text[clause_start:start]
+    contrasts = list(CONTRAST_RE.finditer(before))
+    if contrasts:
+        before = before[contrasts[-1].end() :]
+    return bool(NEGATORS_RE.search(NOT_NEGATIONS_RE.sub("  ", before)))
+
+
+@dataclass(frozen=True)
+class Found:
+    start: int
+    end: int
+    how: str = ""  # what was forgiven
+
+
+def locate(phrase: str, reading: Reading, lo: int = 0, hi: int | None = None, *, check_negation: bool = True) -> list[Found]:
+    """Occurrences of a phrase in reading.text[lo:hi], not negated unless the phrase is negative itself."""
+    hi = len(reading.text) if hi is None else hi
+    if not phrase or hi - lo <= 0:
+        return []
+    negative = is_negative(phrase)
+    found: list[Found] = []
+    position = reading.text.find(phrase, lo, hi)
+    while position >= 0:
+        if negative or not check_negation or not negated(reading, position):
+            found.append(Found(position, position + len(phrase)))
+        position = reading.text.find(phrase, position + 1, hi)
+    if found:
+        return found
+    weight = tn.text_weight(phrase)
+    if weight < 3:
+        return []
+    window = reading.text[lo:hi]
+    total = allowance(weight)[2] + max(1, weight // 4)
+    cutoff = max(100 * (1 - total / len(phrase)) - 1, 40)
+    alignment = fuzz.partial_ratio_alignment(phrase, window, score_cutoff=cutoff)
+    if alignment is None:
+        return []
+    start, end = (alignment.dest_start, alignment.dest_end) if len(phrase) <= len(window) else (alignment.src_start, alignment.src_end)
+    best: tuple[float, int, int, str] | None = None
+    for left in range(max(0, start - 2), min(len(window), start + 3)):
+        for right in range(max(left + 1, end - 2), min(len(window), end + 2) + 1):
+            edits = analyse(phrase, window[left:right])
+            if edits.blocker:
+                continue
+            inserted = sum(1 for key_part, _ in edits.typos if not key_part)
+            typos, homophones, total_allowed = allowance(weight)
+            if (
+                len(edits.typos) - inserted <= typos
+                and inserted <= max(1, weight // 4)
+                and len(edits.homophones) <= homophones
+                and edits.count - inserted <= total_allowed
+            ):
+                how = "；".join(f"同音字 {k}→{t}" for k, t in edits.homophones)
+                if best is None or edits.cost < best[0]:
+                    best = (edits.cost, lo + left, lo + right, how)
+    if best is None:
+        return []
+    if not negative and check_negation and negated(reading, best[1]):
+        return []
+    return [Found(best[1], best[2], best[3])]
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def paraphrased(phrase: str, reading: Reading, lo: int = 0, hi: int | None = None) -> Found | None:
+    """Most of a long phrase's content in one sentence of the window, in other words or order."""
+    wanted = _bigrams(phrase)
+    if len(wanted) < PARAPHRASE_MIN_BIGRAMS:
+        return None
+    hi = len(reading.text) if hi is None else hi
+    position = lo
+    while position < hi:
+        start, end = reading.sentence_bounds(position)
+        start, end = max(start, lo), min(end, hi)
+        sentence = reading.text[start:end]
+        have = wanted & _bigrams(sentence)
+        if len(have) >= PARAPHRASE_SHARE * len(wanted) and (is_negative(phrase) or not negated(reading, start + sentence.find(next(iter(have))))):
+            spots = [sentence.find(gram) for gram in have]
+            first, last = min(spots), max(spots) + 2
+            if is_negative(phrase) == is_negative(sentence[first:last]):
+                return Found(start + first, start + last, "换了说法")
+        position = max(end, position + 1)
+    return None
+
+
+# -- scoring -----------------------------------------------------------------------------------
+
+
+@dataclass
+class PointOutcome:
+    found: bool
+    spans: list[tuple[int, int]]
+    notes: list[str]
+    swapped: bool = False
+    by_name: bool = False  # found only by naming a term
+
+
+def _forms(forms: tuple[str, ...], context: Context | None) -> list[str]:
+    expanded = context.expand_everywhere(forms) if context is not None else forms
+    return list(dict.fromkeys(expanded))
+
+
+def _find_phrase(forms: list[str], reading: Reading, lexicon: Lexicon, lo: int = 0, hi: int | None = None) -> Found | None:
+    for form in forms:
+        occurrences = locate(needle(form, lexicon), reading, lo, hi)
+        if occurrences:
+            return occurrences[0]
+    for form in forms:
+        found = paraphrased(needle(form, lexicon), reading, lo, hi)
+        if found is not None:
+            return found
+    return None
+
+
+def _term_occurrences(forms: list[str], reading: Reading, lexicon: Lexicon) -> list[Found]:
+    found: list[Found] = []
+    for form in forms:
+        found += locate(needle(form, lexicon), reading, check_negation=False)
+    return sorted(found, key=lambda f: f.start)
+
+
+def score_point(point: KeyPoint, others: list[list[str]], reading: Reading, lexicon: Lexicon, context: Context | None) -> PointOutcome:
+    """Whether one key point is made, where, and what was forgiven."""
+    if not point.says:
+        found = _find_phrase(_forms(point.forms, context), reading, lexicon)
+        if found is None:
+            return PointOutcome(False, [], [])
+        return PointOutcome(True, [(found.start, found.end)], [found.how] if found.how else [], by_name=context is not None and context.is_term(point.forms))
+    groups = [_forms(group, context) for group in point.says]
+    if not point.term:
+        # Content with no term: every group within one sentence.
+        first = _find_phrase(groups[0], reading, lexicon)
+        while first is not None:
+            start, end = reading.sentence_bounds(first.start)
+            spans = [(first.start, first.end)]
+            rest = [_find_phrase(group, reading, lexicon, start, end) for group in groups[1:]]
+            if all(rest):
+                return PointOutcome(True, spans + [(f.start, f.end) for f in rest if f], [])
+            next_found = _find_phrase(groups[0], reading, lexicon, end)
+            first = next_found if next_found is not None and next_found.start >= end else None
+        return PointOutcome(False, [], [])
+    own = _term_occurrences(_forms(point.term, context), reading, lexicon)
+    other_terms = sorted((f.start, f.end) for forms in others for f in _term_occurrences(forms, reading, lexicon))
+    for occurrence in own:
+        lo, hi = _segment(reading, occurrence, other_terms)
+        content = [_find_phrase(group, reading, lexicon, lo, hi) for group in groups]
+        if all(content):
+            return PointOutcome(True, [(occurrence.start, occurrence.end)] + [(f.start, f.end) for f in content if f], [])
+    # Said, but about another term: a swap.
+    swapped = any(
+        all(_find_phrase(group, reading, lexicon, lo, hi) for group in groups)
+        for lo, hi in (_segment(reading, Found(s, e), [(a, b) for a, b in other_terms if (a, b) != (s, e)]) for s, e in other_terms)
+    )
+    return PointOutcome(False, [], [], swapped=swapped)
+
+
+def _segment(reading: Reading, term: Found, others: list[tuple[int, int]]) -> tuple[int, int]:
+    """The stretch of the term's sentence that belongs to it: up to the neighbouring other terms."""
+    start, end = reading.sentence_bounds(term.start)
+    for other_start, other_end in others:
+        if other_start >= term.end and other_start < end:
+            end = other_start
+        if other_end <= term.start and other_end > start:
+            start = other_end
+    return start, end
+
+
+def grade_free_text(question: ShortQuestion, response: str, expected: str, context: Context | None = None) -> Result:
+    """Score a short or essay answer by its key points."""
+    points = [point for point in question.keypoints if point.forms or point.says]
+    if not points:
+        return Result("incorrect", 0.0, expected, "本题没有评分要点，请对照参考答案自评", automatic=True)
+    lexicon = context.lexicon if context is not None else Lexicon(())
+    reading = read(response, lexicon)
+    term_forms = [_forms(point.term, context) for point in points if point.term]
+    outcomes: list[PointOutcome] = []
+    for point in points:
+        own = _forms(point.term, context) if point.term else None
+        others = [forms for forms in term_forms if forms != own]
+        outcomes.append(score_point(point, others, reading, lexicon, context))
+    found = [point.label for point, outcome in zip(points, outcomes) if outcome.found]
+    missed = [point.label for point, outcome in zip(points, outcomes) if not outcome.found]
+    spans = tuple(
+        KeypointSpan(point.label, outcome.found, *_union(reading, outcome.spans), _quote(reading, outcome.spans)) for point, outcome in zip(points, outcomes)
+    )
+    notes = [note for outcome in outcomes for note in outcome.notes if note]
+    notes += tn_notes(response)
+    swaps = [point.label for point, outcome in zip(points, outcomes) if outcome.swapped]
+    score = len(found) / len(points)
+    capped = score > 0 and _names_only(question, reading, outcomes, points, lexicon, context)
+    listed = "、".join(missed[:MAX_LISTED_KEYPOINTS]) + ("等" if len(missed) > MAX_LISTED_KEYPOINTS else "")
+    swap_text = f"；内容与概念对应错了：{'、'.join(swaps)}" if swaps else ""
+    if not missed and not capped:
+        return _free_text_result("correct", 1.0, expected, "正确（" + notes_text(["要点齐全", *notes]) + "）", found, missed, spans)
+    if not found:
+        return _free_text_result("incorrect", 0.0, expected, f"没有答到要点；少了：{listed}{swap_text}", found, missed, spans)
+    if capped:
+        score = min(score, 0.5)
+        feedback = f"只写出了要点的名称，没有说明；答到 {len(found)}/{len(points)} 个要点" + (f"；少了：{listed}" if missed else "")
+    else:
+        feedback = f"答到 {len(found)}/{len(points)} 个要点；少了：{listed}{swap_text}"
+    if notes:
+        feedback += f"（{notes_text(notes)}）"
+    return _free_text_result("partial", round(score, 4), expected, feedback, found, missed, spans)
+
+
+def _free_text_result(verdict: str, score: float, expected: str, feedback: str, found: list[str], missed: list[str], spans: tuple[KeypointSpan, ...]) -> Result:
+    return Result(verdict, score, expected, feedback, found=tuple(found), missed=tuple(missed), keypoint_spans=spans, automatic=True)
+
+
+def tn_notes(response: str) -> list[str]:
+    prepared = tn.prepare(response[:MAX_READ_CHARS])
+    return ["繁简体差异"] if prepared.traditional else []
+
+
+def _union(reading: Reading, spans: list[tuple[int, int]]) -> tuple[int, int]:
+    if not spans:
+        return 0, 0
+    first = reading.raw_span(*min(spans))
+    last = reading.raw_span(*max(spans, key=lambda span: span[1]))
+    return first[0], last[1]
+
+
+def _quote(reading: Reading, spans: list[tuple[int, int]]) -> str:
+    start, end = _union(reading, spans)
+    return reading.raw[start:end]
+
+
+def _names_only(
+    question: ShortQuestion, reading: Reading, outcomes: list[PointOutcome], points: list[KeyPoint], lexicon: Lexicon, context: Context | None
+) -> bool:
+    """True when the question asks for explanation and the answer gives little beyond the terms' names."""
+    if not EXPLAIN_RE.search(question.prompt) and question.type != "essay":
+        return False
+    if any(outcome.found and not outcome.by_name for outcome in outcomes):
+        return False
+    model = read(question.answer, lexicon)
+    model_outcomes = [score_point(point, [], model, lexicon, context) for point in points if not point.says]
+    model_rest = len(model.text) - sum(end - start for outcome in model_outcomes for start, end in outcome.spans)
+    if model_rest < 8:
+        return False  # the model answer is itself a list of the terms
+    student_rest = len(reading.text) - sum(end - start for outcome in outcomes for start, end in outcome.spans)
+    return student_rest < 0.3 * model_rest
