@@ -35,6 +35,7 @@ from revise.bank.model import (
     TrueFalseQuestion,
     letter,
 )
+from revise.bank.response import Response
 from revise.grading import textnorm as tn
 from revise.grading.choice import grade_choice, grade_multi, parse_choice_letters
 from revise.grading.distractors import DistractorIndex, Known, bank_terms, distractor_index
@@ -44,7 +45,6 @@ from revise.grading.freetext import grade_free_text
 from revise.grading.judge import grade_judge, grade_truefalse, parse_judgment
 from revise.grading.match import expected_pairs, grade_match, parse_pairs
 from revise.grading.numeric import grade_numeric, numeric_display, numeric_expected, parse_numbers
-from revise.bank.response import Response
 from revise.grading.result import VERDICTS, KeypointSpan, Result, wrong
 from revise.grading.terms import Context, TermMatch, exact_match, find_in_text, match_term
 
