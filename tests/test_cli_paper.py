@@ -20,10 +20,10 @@ def test_markdown_paper_and_key(tmp_path: Path, capsys) -> None:
     drawn = draw_paper(bank.papers["final-standard"], bank, 7)
     # every question is on the paper, numbered, and in the key; no answers leak onto the paper
     for question in drawn.questions:
-        assert f"\n{question.number}. " in paper
-        assert f"\n{question.number}. 答案：" in key
+        assert f"\n**{question.number}\\.** " in paper
+        assert f"\n**{question.number}\\.** 答案：" in key
     assert "答案：" not in paper and "解析：" in key
-    assert paper.count("## ") == 5 and "满分：100分" in paper and "考试时间：90分钟" in paper
+    assert paper.count("## ") == 6  # five sections and the answer sheet and "满分：100分" in paper and "考试时间：90分钟" in paper
     assert "（共10题，每题2分，共20分）" in paper
     assert "{" not in paper  # numeric params were filled in
     assert "wrote" in capsys.readouterr().out
@@ -59,8 +59,80 @@ def test_html_is_escaped_and_standalone(tmp_path: Path, fixture_bank_path: Path)
 
 def test_unknown_paper_and_bad_extension(tmp_path: Path, capsys) -> None:
     assert main(["paper", "--paper", "final-standrd", "--out", str(tmp_path / "x.md")]) == 1
-    assert 'unknown paper "final-standrd" (did you mean "final-standard"?)' in capsys.readouterr().err
+    assert 'unknown paper "final-standrd"' in capsys.readouterr().err
     assert main(["paper", "--out", str(tmp_path / "x.pdf")]) == 1
-    assert "unknown format .pdf: use .md or .html" in capsys.readouterr().err
+    assert "不支持的格式 .pdf：请用 .md、.html 或 .docx" in capsys.readouterr().err
     assert main(["paper", "--out", str(tmp_path / "missing-dir" / "x.md")]) == 1
     assert "cannot write" in capsys.readouterr().err
+
+
+FORMATS_BANK = Path(__file__).parent / "fixtures" / "formats" / "bank"
+
+
+def test_key_uses_printed_letters_ids_and_values(tmp_path: Path) -> None:
+    from revise.bank.model import ChoiceQuestion
+
+    out = tmp_path / "mini.md"
+    assert main(["--bank", str(FORMATS_BANK), "paper", "--paper", "mini", "--seed", "3", "--out", str(out)]) == 0
+    key = (tmp_path / "mini.key.md").read_text(encoding="utf-8")
+    paper = out.read_text(encoding="utf-8")
+    bank = load_bank([FORMATS_BANK]).bank
+    drawn = draw_paper(bank.papers["mini"], bank, 3)
+    choice = next(d for d in drawn.questions if isinstance(d.question, ChoiceQuestion))
+    assert f"答案：{choice.shown_key()}" in key and f"题目 id：{choice.question.id}" in key
+    numeric = next(d for d in drawn.questions if d.params)
+    assert "数值：" in key and numeric.question.id in key
+    assert key.count("参考答案：") == 1 and "答案：见参考答案" in key  # an essay's answer is printed once
+    assert "答题卡" in paper and "<" not in paper.replace("\\<", "")
+
+
+def test_options_shuffle_per_seed_with_the_key_remapped() -> None:
+    from revise.bank.model import ChoiceQuestion
+
+    bank = load_bank([FORMATS_BANK]).bank
+    orders = set()
+    for seed in range(12):
+        drawn = draw_paper(bank.papers["mini"], bank, seed)
+        item = next(d for d in drawn.questions if isinstance(d.question, ChoiceQuestion))
+        orders.add(item.order)
+        printed = item.order.index(item.question.answer)
+        assert item.shown_key() == "ABCD"[printed]
+    assert len(orders) > 1
+
+
+def test_versions_and_saved_paper_survive_a_growing_bank(tmp_path: Path) -> None:
+    import shutil
+
+    bank_dir = tmp_path / "bank"
+    shutil.copytree(FORMATS_BANK, bank_dir)
+    saved = tmp_path / "paper.yaml"
+    assert main(["--bank", str(bank_dir), "paper", "--paper", "mini", "--seed", "5", "--versions", "2", "--out", str(tmp_path / "p.html"), "--save", str(saved)]) == 0
+    a, b = (tmp_path / "p-A.html").read_text(encoding="utf-8"), (tmp_path / "p-B.html").read_text(encoding="utf-8")
+    assert a != b and "mini-5B" in b
+    first = (tmp_path / "p-A.key.html").read_text(encoding="utf-8")
+    # the bank grows: a new fill question would change a fresh draw, never the saved paper
+    extra = "\n".join(f"  - {{id: new-fill-{i}, type: fill, prompt: 新题{i}____。, answer: 新{i}, explanation: 新。}}" for i in range(20))
+    (bank_dir / "03-new.yaml").write_text(f"chapter: 新章\nsource: s000\nquestions:\n{extra}\n", encoding="utf-8")
+    again = tmp_path / "again.html"
+    assert main(["--bank", str(bank_dir), "paper", "--load", str(tmp_path / "paper-A.yaml"), "--out", str(again)]) == 0
+    assert (tmp_path / "again.key.html").read_text(encoding="utf-8") == first
+
+
+def test_docx_paper(tmp_path: Path) -> None:
+    import docx
+
+    out = tmp_path / "p.docx"
+    assert main(["--bank", str(FORMATS_BANK), "paper", "--paper", "mini", "--out", str(out)]) == 0
+    text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+    assert "小测" in text and "答题卡" in text and "1. " in text
+    key = "\n".join(p.text for p in docx.Document(str(tmp_path / "p.key.docx")).paragraphs)
+    assert "题目 id：" in key
+
+
+def test_markdown_escapes_bank_text_and_html_key_numbers() -> None:
+    from revise.formats.paper_export import Block, md_escape, render_html_blocks
+
+    assert md_escape("<b>x</b> *y* 2. 三") == "\\<b\\>x\\</b\\> \\*y\\* 2. 三"
+    assert md_escape("2. 第二点") == "2\\. 第二点"
+    page = render_html_blocks([Block("key", "答案：见参考答案", number=3), Block("keytext", items=("参考答案：1. 甲\n2. 乙",))], "t")
+    assert '<span class="num">3.</span>' in page and "<ol" not in page

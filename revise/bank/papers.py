@@ -15,8 +15,22 @@ from pathlib import Path
 
 import yaml
 
-from revise.bank.model import FREE_TEXT_KINDS, QUESTION_TYPES, TYPE_LABELS, Bank, Paper, Question, Section
+from revise.bank.model import (
+    FREE_TEXT_KINDS,
+    QUESTION_TYPES,
+    TYPE_LABELS,
+    Bank,
+    ChoiceQuestion,
+    FillQuestion,
+    JudgeQuestion,
+    MatchQuestion,
+    MultiQuestion,
+    Paper,
+    Question,
+    Section,
+)
 from revise.bank.params import UndrawableError, draw_params, render_prompt
+from revise.bank.shuffle import option_order, shown_letters
 from revise.bank.yaml_source import NodeReader, Problem, read_yaml_file, suggest
 
 PAPER_KEYS = ("id", "title", "minutes", "sections", "chapters", "description", "exclude_tags")
@@ -38,6 +52,16 @@ class DrawnQuestion:
     points: float
     params: dict[str, float]
     prompt: str
+    # Bank indexes of the options (or right-hand match items) in the order printed; () when none.
+    order: tuple[int, ...] = ()
+
+    def shown_key(self) -> str:
+        """The answer letters as printed on this paper (choice and multi), else ""."""
+        if isinstance(self.question, ChoiceQuestion):
+            return shown_letters(self.order, {self.question.answer})
+        if isinstance(self.question, MultiQuestion):
+            return shown_letters(self.order, set(self.question.answer))
+        return ""
 
 
 @dataclass
@@ -47,6 +71,13 @@ class DrawnPaper:
     paper: Paper
     seed: int
     questions: list[DrawnQuestion]
+    version: int = 0  # 0 for paper A, 1 for B …: same questions, another order
+
+    @property
+    def label(self) -> str:
+        """The paper's reference, e.g. final-standard-7 or final-standard-7B."""
+        suffix = chr(ord("A") + self.version) if self.version else ""
+        return f"{self.paper.id}-{self.seed}{suffix}"
 
     def section_questions(self, index: int) -> list[DrawnQuestion]:
         """The questions of one section, in order."""
@@ -214,11 +245,57 @@ def allocate(count: int, weights: dict[str, float], available: dict[str, int]) -
     return allocation
 
 
-def draw_paper(paper: Paper, bank: Bank, seed: int) -> DrawnPaper:
+# Answers shorter than this are too common to count as printed elsewhere (e.g. 对, 4P).
+MIN_LEAK_CHARS = 2
+
+
+def _squash(text: str) -> str:
+    return "".join(text.lower().split())
+
+
+def answer_forms(question: Question) -> list[str]:
+    """The texts whose appearance elsewhere on a paper gives this question's answer away."""
+    if isinstance(question, FillQuestion):
+        forms = [form for blank in question.blanks for form in blank]
+    elif isinstance(question, JudgeQuestion):
+        forms = list(question.corrections)
+    elif isinstance(question, ChoiceQuestion) and 0 <= question.answer < len(question.options):
+        forms = [question.options[question.answer]]
+    else:
+        forms = []
+    return [squashed for form in forms if len(squashed := _squash(form)) >= MIN_LEAK_CHARS]
+
+
+def printed_text(question: Question, prompt: str) -> str:
+    """Everything a paper prints for a question: its prompt, options and match items (squashed for searching)."""
+    parts = [prompt]
+    if isinstance(question, (ChoiceQuestion, MultiQuestion)):
+        parts += question.options
+    if isinstance(question, MatchQuestion):
+        parts += [*question.lefts, *question.rights]
+    return _squash(" ".join(parts))
+
+
+def leaks(question: Question, prompt: str, drawn: list[DrawnQuestion]) -> bool:
+    """True when this question's answer is printed in a drawn question, or a drawn question's answer in this one."""
+    own_text = printed_text(question, prompt)
+    own_forms = answer_forms(question)
+    for other in drawn:
+        other_text = printed_text(other.question, other.prompt)
+        if any(form in other_text for form in own_forms) or any(form in own_text for form in answer_forms(other.question)):
+            return True
+    return False
+
+
+def draw_paper(paper: Paper, bank: Bank, seed: int, version: int = 0) -> DrawnPaper:
     """The concrete paper for a seed: the same paper and seed always give the same questions.
 
     Questions are spread over chapters by the paper's weights (evenly when it
-    gives none) and never repeat within a paper.
+    gives none) and never repeat within a paper. A question whose answer is
+    printed in a question already drawn is passed over while others remain.
+    Options are shuffled per seed (the key follows, see
+    :meth:`DrawnQuestion.shown_key`); `version` 1, 2 … reorders the same
+    questions within each section and reshuffles their options, for A/B papers.
     """
     rng = random.Random(f"{paper.id}:{seed}")
     chapter_order = {chapter.title: index for index, chapter in enumerate(bank.chapters)}
@@ -239,6 +316,7 @@ def draw_paper(paper: Paper, bank: Bank, seed: int) -> DrawnPaper:
             candidates = sorted(by_chapter[name], key=lambda q: q.id)
             rng.shuffle(candidates)
             wanted = allocation.get(name, 0)
+            deferred: list[tuple[Question, dict[str, float]]] = []
             for question in candidates:
                 if wanted == 0:
                     break
@@ -246,7 +324,36 @@ def draw_paper(paper: Paper, bank: Bank, seed: int) -> DrawnPaper:
                     params = draw_params(question, rng)
                 except UndrawableError:
                     continue  # validation rules this out; skipping keeps the paper whole
+                if leaks(question, render_prompt(question, params), drawn):
+                    deferred.append((question, params))
+                    continue
                 used.add(question.id)
                 drawn.append(DrawnQuestion(len(drawn) + 1, section_index, question, section.points, params, render_prompt(question, params)))
                 wanted -= 1
-    return DrawnPaper(paper, seed, drawn)
+            # Only when the chapter has nothing else does a leaking question go on the paper: a full paper comes first.
+            for question, params in deferred[:wanted]:
+                used.add(question.id)
+                drawn.append(DrawnQuestion(len(drawn) + 1, section_index, question, section.points, params, render_prompt(question, params)))
+    return arrange(DrawnPaper(paper, seed, drawn), version)
+
+
+def arrange(paper: DrawnPaper, version: int = 0) -> DrawnPaper:
+    """Option orders for every question (seeded by paper, seed, version and question id), and for a later
+    version the questions reordered within their sections; questions are renumbered in print order."""
+    blueprint = paper.paper
+    items = list(paper.questions)
+    if version:
+        rng = random.Random(f"{blueprint.id}:{paper.seed}:version:{version}")
+        by_section: dict[int, list[DrawnQuestion]] = {}
+        for item in items:
+            by_section.setdefault(item.section, []).append(item)
+        items = []
+        for index in sorted(by_section):
+            group = by_section[index]
+            rng.shuffle(group)
+            items += group
+    arranged = []
+    for number, item in enumerate(items, 1):
+        order = option_order(item.question, random.Random(f"{blueprint.id}:{paper.seed}:{version}:{item.question.id}"))
+        arranged.append(DrawnQuestion(number, item.section, item.question, item.points, item.params, item.prompt, order))
+    return DrawnPaper(blueprint, paper.seed, arranged, version)

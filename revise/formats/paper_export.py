@@ -1,113 +1,265 @@
-"""Printable papers for a classroom: Markdown or HTML, with a separate answer key."""
+"""Printable papers for a classroom: Markdown, HTML or Word, each with an answer sheet (答题卡) and a separate key.
+
+A paper is first laid out as :class:`Block` items (headings, question
+lines, option rows, answer lines); each writer renders those, escaping bank
+text for its format, so no bank text becomes markup. Options print in the
+order drawn for the paper, and the key gives the letters as printed, with
+question ids and drawn values so a teacher can trace every item.
+"""
 
 from __future__ import annotations
 
 import html
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
-from revise.bank.model import BLANK_RE, Bank, ChoiceQuestion, FillQuestion, JudgeQuestion, MultiQuestion, NumericQuestion, letter
+from revise.bank.model import BLANK_RE, Bank, JudgeQuestion, MatchQuestion, NumericQuestion, ShortQuestion, format_number, letter
 from revise.bank.papers import DrawnPaper, DrawnQuestion
 from revise.grading import expected_text
 
 ANSWER_LINES = {"short": 6, "essay": 14, "numeric": 3}
 BLANK = "＿＿＿＿＿＿"
+# Options whose widest is at most this many characters share one line (two lines when up to twice as wide).
+ONE_LINE_CHARS = 8
 
 
-def expected_answer(drawn: DrawnQuestion) -> str:
-    """The canonical answer as the grader shows it."""
-    return expected_text(drawn.question, drawn.params or None)
+@dataclass(frozen=True)
+class Block:
+    """One printable item: kind is title, meta, section, note, question, options, lines, key or keytext."""
+
+    kind: str
+    text: str = ""
+    items: tuple[str, ...] = ()
+    number: int = 0
 
 
 def _points(value: float) -> str:
     return f"{value:g}分"
 
 
-def _prompt(drawn: DrawnQuestion) -> str:
-    question = drawn.question
-    prompt = drawn.prompt
-    if isinstance(question, FillQuestion):
-        prompt = BLANK_RE.sub(BLANK, prompt)
-    if isinstance(question, JudgeQuestion):
+def prompt_text(drawn: DrawnQuestion) -> str:
+    """The question as printed: blanks drawn as a line, a judge's bracket for the mark."""
+    prompt = BLANK_RE.sub(BLANK, drawn.prompt)
+    if drawn.question.type in ("judge", "truefalse"):
         prompt += "（　　）"
     return prompt
 
 
-def render_markdown(paper: DrawnPaper, bank: Bank) -> tuple[str, str]:
-    """The paper and its answer key, as Markdown."""
+def shown_options(drawn: DrawnQuestion) -> list[str]:
+    """Options (or match choices) in printed order, lettered."""
+    question = drawn.question
+    items: tuple[str, ...] = getattr(question, "options", ()) or (question.rights if isinstance(question, MatchQuestion) else ())
+    order = drawn.order or tuple(range(len(items)))
+    return [f"{letter(position)}. {items[index]}" for position, index in enumerate(order)]
+
+
+def key_answer(drawn: DrawnQuestion) -> str:
+    """The answer in the paper's own letters: "C", "ACD", "错，应为：沟通", "1-B 2-A", "12 箱"."""
+    question = drawn.question
+    shown = drawn.shown_key()
+    if shown:
+        return shown
+    if isinstance(question, MatchQuestion):
+        order = drawn.order or tuple(range(len(question.rights)))
+        position = {bank_index: shown for shown, bank_index in enumerate(order)}
+        return "　".join(f"{number}-{letter(position[index])}" for number, index in enumerate(range(len(question.pairs)), 1))
+    if isinstance(question, ShortQuestion):
+        return ""  # the model answer follows once, as 参考答案
+    return expected_text(question, drawn.params or None)
+
+
+def layout_paper(paper: DrawnPaper) -> list[Block]:
+    """The student's paper, as blocks."""
     blueprint = paper.paper
-    lines = [f"# {blueprint.title}", "", f"考试时间：{blueprint.minutes}分钟　满分：{blueprint.total_points:g}分　试卷编号：{blueprint.id}-{paper.seed}", "", "姓名：＿＿＿＿＿＿　学号：＿＿＿＿＿＿　得分：＿＿＿＿", ""]
-    key = [f"# {blueprint.title}（答案与解析）", "", f"试卷编号：{blueprint.id}-{paper.seed}", ""]
+    blocks = [
+        Block("title", blueprint.title + (f"（{chr(65 + paper.version)}卷）" if paper.version else "")),
+        Block("meta", f"考试时间：{blueprint.minutes}分钟　满分：{blueprint.total_points:g}分　试卷编号：{paper.label}"),
+        Block("meta", "姓名：＿＿＿＿＿＿　学号：＿＿＿＿＿＿　得分：＿＿＿＿"),
+    ]
     for index, section in enumerate(blueprint.sections):
-        lines += [f"## {section.title}", "", f"（共{section.count}题，每题{_points(section.points)}，共{_points(section.total)}）", ""]
-        key += [f"## {section.title}", ""]
+        blocks.append(Block("section", section.title))
+        blocks.append(Block("note", f"（共{section.count}题，每题{_points(section.points)}，共{_points(section.total)}）"))
         for drawn in paper.section_questions(index):
-            lines.append(f"{drawn.number}. {_prompt(drawn)}（{_points(drawn.points)}）")
             question = drawn.question
-            if isinstance(question, (ChoiceQuestion, MultiQuestion)):
-                lines.append("")
-                lines += [f"    {letter(i)}. {option}" for i, option in enumerate(question.options)]
-            elif question.type == "truefalse":
-                lines.append("")
-                lines.append("    （　）对　（　）错")
+            blocks.append(Block("question", f"{prompt_text(drawn)}（{_points(drawn.points)}）", number=drawn.number))
+            if isinstance(question, MatchQuestion):
+                blocks.append(Block("options", items=tuple(f"{i}. {left}" for i, left in enumerate(question.lefts, 1))))
+            options = shown_options(drawn)
+            if options:
+                blocks.append(Block("options", items=tuple(options)))
+            if question.type == "truefalse":
+                blocks.append(Block("options", items=("（　）对", "（　）错")))
             elif isinstance(question, JudgeQuestion):
-                lines += ["", "    改正：＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿"]
+                blocks.append(Block("lines", "改正：", items=("",)))
             elif question.type in ANSWER_LINES:
                 unit = f"（单位：{question.unit}）" if isinstance(question, NumericQuestion) and question.unit else ""
-                lines += ["", f"    答{unit}："] + ["    ＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿"] * ANSWER_LINES[question.type]
-            lines.append("")
-            key.append(f"{drawn.number}. 答案：{expected_answer(drawn)}")
-            if question.type in ("short", "essay"):
-                key += ["", "    参考答案：" + " ".join(question.answer.split())]  # type: ignore[attr-defined]
-                points = "；".join(point.label for point in question.keypoints)  # type: ignore[attr-defined]
-                key.append(f"    得分要点：{points}")
+                blocks.append(Block("lines", f"答{unit}：", items=("",) * ANSWER_LINES[question.type]))
+    return blocks
+
+
+def answer_sheet(paper: DrawnPaper) -> list[Block]:
+    """The 答题卡: one row per question, with boxes for letters or room for a short answer."""
+    blocks = [Block("section", "答题卡"), Block("meta", f"试卷编号：{paper.label}　姓名：＿＿＿＿＿＿　学号：＿＿＿＿＿＿")]
+    for index, section in enumerate(paper.paper.sections):
+        cells = []
+        for drawn in paper.section_questions(index):
+            count = len(shown_options(drawn))
+            if count and drawn.question.type in ("choice", "multi"):
+                cells.append(f"{drawn.number}. " + " ".join(f"[{letter(i)}]" for i in range(count)))
+            elif drawn.question.type == "truefalse":
+                cells.append(f"{drawn.number}. [对] [错]")
+            elif drawn.question.type == "judge":
+                cells.append(f"{drawn.number}. [对] [错] 改正：＿＿＿＿＿＿")
+            elif drawn.question.type in ("short", "essay"):
+                cells.append(f"{drawn.number}. 见试卷答题处")
+            else:
+                cells.append(f"{drawn.number}. ＿＿＿＿＿＿＿＿")
+        blocks.append(Block("note", section.title))
+        blocks.append(Block("options", items=tuple(cells)))
+    return blocks
+
+
+def layout_key(paper: DrawnPaper, bank: Bank) -> list[Block]:
+    """The answer key: answers in printed letters, question ids and drawn values, model answers once."""
+    blueprint = paper.paper
+    blocks = [Block("title", f"{blueprint.title}（答案与解析）"), Block("meta", f"试卷编号：{paper.label}")]
+    for index, section in enumerate(blueprint.sections):
+        blocks.append(Block("section", section.title))
+        for drawn in paper.section_questions(index):
+            question = drawn.question
+            values = "，".join(f"{name}={format_number(value)}" for name, value in drawn.params.items())
+            head = f"答案：{key_answer(drawn)}" if key_answer(drawn) else "答案：见参考答案"
+            blocks.append(Block("key", head, number=drawn.number))
+            lines = [f"题目 id：{question.id}" + (f"　数值：{values}" if values else "")]
+            if isinstance(question, ShortQuestion):
+                lines.append("参考答案：" + question.answer.strip())
+                lines.append("得分要点：" + "；".join(point.label for point in question.keypoints))
             if question.explanation:
-                key.append(f"    解析：{question.explanation}")
-            key.append("")
-    return "\n".join(lines).rstrip() + "\n", "\n".join(key).rstrip() + "\n"
+                lines.append("解析：" + question.explanation)
+            source = bank.sources.get(question.source or "")
+            if source:
+                lines.append("出处：" + source.cite(question.ref))
+            blocks.append(Block("keytext", items=tuple(lines)))
+    return blocks
+
+
+# -- Markdown ----------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+_MD_LINE_START = re.compile(r"^(\s*)(\d+)([.)])", re.M)
+
+
+def md_escape(text: str) -> str:
+    """Bank text safe in any Markdown viewer: no markup, no raw HTML, no line read as a list or heading."""
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_LINE_START.sub(r"\1\2\\\3", text)
+    text = re.sub(r"^(\s*)([-=])", r"\1\\\2", text, flags=re.M)
+    return text.replace("&", "&amp;")
+
+
+def _md_lines(text: str) -> str:
+    """Escaped text whose own line breaks survive (two trailing spaces would be invisible; a backslash is not)."""
+    return "\\\n".join(md_escape(line) for line in text.split("\n"))
+
+
+def render_markdown_blocks(blocks: list[Block]) -> str:
+    """Blocks as Markdown."""
+    out: list[str] = []
+    for block in blocks:
+        if block.kind == "title":
+            out += [f"# {md_escape(block.text)}", ""]
+        elif block.kind == "section":
+            out += [f"## {md_escape(block.text)}", ""]
+        elif block.kind in ("meta", "note"):
+            out += [_md_lines(block.text), ""]
+        elif block.kind in ("question", "key"):
+            out += [f"**{block.number}\\.** {_md_lines(block.text)}", ""]
+        elif block.kind == "options":
+            out += [_options_md(block.items), ""]
+        elif block.kind == "lines":
+            out += [md_escape(block.text) + "\\"] + ["＿" * 30 + "\\"] * (len(block.items) - 1) + ["＿" * 30, ""]
+        elif block.kind == "keytext":
+            out += [f"> {_md_lines(line)}" for line in block.items] + [""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _options_md(items: tuple[str, ...]) -> str:
+    widest = max((len(item) for item in items), default=0)
+    per_line = len(items) if widest <= ONE_LINE_CHARS else 2 if widest <= 2 * ONE_LINE_CHARS else 1
+    rows = ["　　".join(md_escape(item) for item in items[i : i + per_line]) for i in range(0, len(items), per_line)]
+    return "\\\n".join(rows)
+
+
+def render_markdown(paper: DrawnPaper, bank: Bank) -> tuple[str, str]:
+    """The paper (with its answer sheet) and its answer key, as Markdown."""
+    return render_markdown_blocks([*layout_paper(paper), Block("meta", "---"), *answer_sheet(paper)]), render_markdown_blocks(layout_key(paper, bank))
+
+
+# -- HTML ---------------------------------------------------------------------------------------
+
+STYLE = (
+    "body{font-family:'Noto Serif CJK SC','Songti SC',SimSun,serif;max-width:48em;margin:2em auto;line-height:1.8;color:#000}"
+    "h1{text-align:center;font-size:1.5em}h2{font-size:1.15em;margin-top:1.5em}.meta{text-align:center}"
+    ".q{display:flex;gap:.4em;margin:.6em 0 .2em}.num{flex:none;font-weight:bold}.body{white-space:pre-line}"
+    ".opts{display:flex;flex-wrap:wrap;gap:.2em 2em;margin:0 0 .4em 2em}.opts span{min-width:10em}"
+    ".line{border-bottom:1px solid #000;height:1.8em;margin-left:2em}.keytext{margin:0 0 .8em 2em;white-space:pre-line;color:#222}"
+    ".sheet{page-break-before:always;break-before:page}"
+    "@page{size:A4;margin:18mm}@media print{body{margin:0;max-width:none}h2{break-after:avoid}.q,.opts{break-inside:avoid}}"
+)
+
+
+def render_html_blocks(blocks: list[Block], title: str) -> str:
+    """Blocks as a standalone HTML page that prints cleanly to A4; all bank text is escaped."""
+    body: list[str] = []
+    for block in blocks:
+        text = html.escape(block.text)
+        if block.kind == "title":
+            body.append(f"<h1>{text}</h1>")
+        elif block.kind == "section":
+            cls = ' class="sheet"' if block.text == "答题卡" else ""
+            body.append(f"<h2{cls}>{text}</h2>")
+        elif block.kind == "meta":
+            body.append(f'<p class="meta">{text}</p>')
+        elif block.kind == "note":
+            body.append(f"<p>{text}</p>")
+        elif block.kind in ("question", "key"):
+            # The number sits in its own cell, so an answer's own "2. 3." lines never look like question numbers.
+            body.append(f'<div class="q"><span class="num">{block.number}.</span><span class="body">{text}</span></div>')
+        elif block.kind == "options":
+            body.append('<div class="opts">' + "".join(f"<span>{html.escape(item)}</span>" for item in block.items) + "</div>")
+        elif block.kind == "lines":
+            body.append(f'<p style="margin-left:2em">{text}</p>' + '<div class="line"></div>' * len(block.items))
+        elif block.kind == "keytext":
+            body.append('<div class="keytext">' + "<br>".join(html.escape(line) for line in block.items) + "</div>")
+    return (
+        f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n<title>{html.escape(title)}</title>\n'
+        f"<style>{STYLE}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
+    )
 
 
 def render_html(paper: DrawnPaper, bank: Bank) -> tuple[str, str]:
-    """The paper and its answer key, as standalone HTML pages that print cleanly."""
-    paper_md, key_md = render_markdown(paper, bank)
-    return _markdown_to_html(paper_md, paper.paper.title), _markdown_to_html(key_md, paper.paper.title + "（答案与解析）")
-
-
-def _markdown_to_html(markdown: str, title: str) -> str:
-    """The tiny subset of Markdown that render_markdown writes, as HTML; all text is escaped."""
-    body = []
-    for line in markdown.splitlines():
-        text = html.escape(line.strip())
-        if line.startswith("# "):
-            body.append(f"<h1>{html.escape(line[2:])}</h1>")
-        elif line.startswith("## "):
-            body.append(f"<h2>{html.escape(line[3:])}</h2>")
-        elif not line.strip():
-            continue
-        elif line.startswith("    "):
-            body.append(f'<p class="indent">{text}</p>')
-        else:
-            body.append(f"<p>{text}</p>")
-    style = (
-        "body{font-family:'Noto Serif CJK SC','Songti SC',SimSun,serif;max-width:48em;margin:2em auto;line-height:1.8}"
-        "h1{text-align:center;font-size:1.5em}h2{font-size:1.15em;margin-top:1.5em}"
-        ".indent{margin:0 0 0 2em}@media print{body{margin:0}h2{break-after:avoid}}"
-    )
-    return (
-        f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n<title>{html.escape(title)}</title>\n'
-        f"<style>{style}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
-    )
+    """The paper (with its answer sheet) and its key, as standalone HTML pages."""
+    title = paper.paper.title
+    return render_html_blocks([*layout_paper(paper), *answer_sheet(paper)], title), render_html_blocks(layout_key(paper, bank), title + "（答案与解析）")
 
 
 def write_paper(paper: DrawnPaper, bank: Bank, out: Path) -> tuple[Path, Path]:
-    """Write the paper to `out` and its answer key beside it (`NAME.key.EXT`); the format follows the extension."""
+    """Write the paper to `out` and its key beside it (`NAME.key.EXT`); the format follows the extension (.md, .html, .docx)."""
     suffix = out.suffix.lower()
+    key_path = out.with_name(f"{out.stem}.key{out.suffix}")
+    if suffix == ".docx":
+        from revise.formats.docx_paper import write_docx
+
+        write_docx([*layout_paper(paper), *answer_sheet(paper)], out)
+        write_docx(layout_key(paper, bank), key_path)
+        return out, key_path
     if suffix in (".md", ".markdown"):
         paper_text, key_text = render_markdown(paper, bank)
     elif suffix in (".html", ".htm"):
         paper_text, key_text = render_html(paper, bank)
     else:
-        raise ValueError(f"unknown format {out.suffix or '(none)'}: use .md or .html")
-    key_path = out.with_name(f"{out.stem}.key{out.suffix}")
+        raise ValueError(f"不支持的格式 {out.suffix or '（没有扩展名）'}：请用 .md、.html 或 .docx")
     out.write_text(paper_text, encoding="utf-8")
     key_path.write_text(key_text, encoding="utf-8")
     return out, key_path
