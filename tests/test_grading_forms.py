@@ -490,3 +490,18 @@ NOT_NEGATED = ShortQuestion(
 def test_look_alike_negations_and_numeric_marks(answer: str, found: set[str]) -> None:
     result = grade(NOT_NEGATED, answer)
     assert {span.label for span in result.keypoint_spans if span.found} == found
+
+
+def test_content_without_a_term_is_found_in_any_sentence() -> None:
+    # The first group appears word for word only in the second sentence, which lacks the second group;
+    # the first sentence makes the point in other words and must earn it.
+    question = ShortQuestion(
+        id="any-sentence",
+        prompt="简述客户满意与客户忠诚的关系。",
+        location=HERE,
+        answer="客户满意不一定带来客户忠诚。",
+        keypoints=(KeyPoint(says=(("客户满意", "顾客满意", "满意的客户"), ("不一定忠诚", "未必忠诚", "不一定带来忠诚"))),),
+    )
+    result = grade(question, "满意的客户未必忠诚。客户满意很重要。")
+    assert [span.found for span in result.keypoint_spans] == [True]
+    assert grade(question, "客户满意很重要。客户忠诚也很重要。").keypoint_spans[0].found is False

@@ -308,6 +308,30 @@ def _find_phrase(forms: list[str], reading: Reading, lexicon: Lexicon, lo: int =
     return None
 
 
+# Beyond this many sentences, only sentences with a word-for-word match are searched (bounded time).
+MAX_SENTENCES_SEARCHED = 200
+
+
+def _candidate_sentences(forms: list[str], reading: Reading, lexicon: Lexicon) -> list[tuple[int, int]]:
+    """Sentence bounds to search for a point: those where a form stands word for word, then the others."""
+    exact: list[tuple[int, int]] = []
+    for form in forms:
+        for found in locate(needle(form, lexicon), reading):
+            bounds = reading.sentence_bounds(found.start)
+            if bounds not in exact:
+                exact.append(bounds)
+    exact.sort()
+    if not reading.text:
+        return exact
+    every: list[tuple[int, int]] = []
+    position = 0
+    while position < len(reading.text) and len(every) < MAX_SENTENCES_SEARCHED:
+        bounds = reading.sentence_bounds(position)
+        every.append(bounds)
+        position = bounds[1]
+    return exact + [bounds for bounds in every if bounds not in exact]
+
+
 def _term_occurrences(forms: list[str], reading: Reading, lexicon: Lexicon) -> list[Found]:
     found: list[Found] = []
     for form in forms:
@@ -324,16 +348,13 @@ def score_point(point: KeyPoint, others: list[list[str]], reading: Reading, lexi
         return PointOutcome(True, [(found.start, found.end)], [found.how] if found.how else [], by_name=context is not None and context.is_term(point.forms))
     groups = [_forms(group, context) for group in point.says]
     if not point.term:
-        # Content with no term: every group within one sentence.
-        first = _find_phrase(groups[0], reading, lexicon)
-        while first is not None:
-            start, end = reading.sentence_bounds(first.start)
-            spans = [(first.start, first.end)]
-            rest = [_find_phrase(group, reading, lexicon, start, end) for group in groups[1:]]
-            if all(rest):
-                return PointOutcome(True, spans + [(f.start, f.end) for f in rest if f], [])
-            next_found = _find_phrase(groups[0], reading, lexicon, end)
-            first = next_found if next_found is not None and next_found.start >= end else None
+        # Content with no term: every group within one sentence. Sentences where the first group
+        # appears word for word are tried first, in order; then, for answers of ordinary length,
+        # every sentence, so that a paraphrase in an earlier sentence is not hidden by a later match.
+        for start, end in _candidate_sentences(groups[0], reading, lexicon):
+            content = [_find_phrase(group, reading, lexicon, start, end) for group in groups]
+            if all(content):
+                return PointOutcome(True, [(f.start, f.end) for f in content if f], [])
         return PointOutcome(False, [], [])
     own = _term_occurrences(_forms(point.term, context), reading, lexicon)
     other_terms = sorted((f.start, f.end) for forms in others for f in _term_occurrences(forms, reading, lexicon))
