@@ -22,6 +22,7 @@ FAULTS = {
     "disk-full": ("database or disk is full", 13),  # SQLITE_FULL
     "io": ("disk I/O error", 778),  # SQLITE_IOERR_WRITE
     "locked": ("database is locked", 5),  # SQLITE_BUSY, after the busy timeout ran out
+    "corrupt": ("database disk image is malformed", 11),  # SQLITE_CORRUPT: a page went bad under the app
 }
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
@@ -31,7 +32,7 @@ def sqlite_error(kind: str) -> sqlite3.OperationalError:
     message, code = FAULTS[kind]
     error = sqlite3.OperationalError(message)
     error.sqlite_errorcode = code  # type: ignore[attr-defined]
-    error.sqlite_errorname = {13: "SQLITE_FULL", 778: "SQLITE_IOERR_WRITE", 5: "SQLITE_BUSY"}[code]  # type: ignore[attr-defined]
+    error.sqlite_errorname = {13: "SQLITE_FULL", 778: "SQLITE_IOERR_WRITE", 5: "SQLITE_BUSY", 11: "SQLITE_CORRUPT"}[code]  # type: ignore[attr-defined]
     return error
 
 
@@ -68,7 +69,7 @@ class FaultyConnection:
 
 @contextmanager
 def failing_writes(store: Any, kind: str, *, at: str = "statement", times: int | None = None) -> Iterator[FaultyConnection]:
-    """Make `store`'s writes fail with `kind` ("disk-full", "io", "locked") until the block ends (or `times` failures)."""
+    """Make `store`'s writes fail with `kind` ("disk-full", "io", "locked", "corrupt") until the block ends (or `times` failures)."""
     if kind not in FAULTS:
         raise ValueError(f"unknown fault {kind!r}; known: {', '.join(FAULTS)}")
     real = store._connection

@@ -239,3 +239,181 @@ def test_an_attempt_that_cannot_be_resumed_is_set_aside_once(exam_bank, store: S
     assert resume_or_abandon(exam_bank, store) == (None, None)
     assert store.exam_attempt(session.attempt_id)["answers"] == [(1, "保存的答案", False)]  # nothing deleted
     assert attempt_history(store, exam_bank) == []
+
+
+# -- issue 13: handing in never crashes (#1), two windows (#10), the clock (#21), ranges (#22) ------------
+
+
+def failing_grade_for(question_type: str):
+    """The real grader, except that questions of `question_type` raise as a bad formula would."""
+    from revise.bank.formula import FormulaError
+    from revise.grading import grade
+
+    def patched(question, response, bank=None, *, params=None):
+        if question.type == question_type:
+            raise FormulaError("division by zero in 100 / (b - 3)")
+        return grade(question, response, bank, params=params)
+
+    return patched
+
+
+def test_a_question_that_cannot_be_marked_scores_0_with_a_note_and_the_rest_is_marked(exam_bank, store: Store, monkeypatch) -> None:
+    monkeypatch.setattr("revise.sessions.exam.grade", failing_grade_for("multi"))
+    session = ExamSession.start(exam_bank, store, exam_bank.papers["mini"], seed=1, clock=FakeClock())
+    fill = next(q for q in session.drawn.questions if q.question.type == "fill")
+    multi = next(q for q in session.drawn.questions if q.question.type == "multi")
+    session.set_answer(fill.number, "产品、价格、渠道、促销")
+    session.set_answer(multi.number, "ACE")
+    report = session.submit()
+    broken = report.items[multi.number - 1]
+    assert broken.points == 0 and broken.unmarkable and "无法自动评分" in broken.feedback and "记0分" in broken.feedback
+    assert report.items[fill.number - 1].points == fill.points
+    assert [r.question_id for r in store.reviews()] == [fill.question.id]  # the unmarkable answer feeds no schedule
+    assert store.exam_attempts()[0]["submitted_at"] is not None
+
+
+def test_an_expired_attempt_with_an_unmarkable_question_does_not_crash_start_up(exam_bank, store: Store, monkeypatch) -> None:
+    from revise.sessions.exam import resume_or_abandon
+
+    clock = FakeClock()
+    session = ExamSession.start(exam_bank, store, exam_bank.papers["mini"], seed=3, clock=clock)
+    multi = next(q for q in session.drawn.questions if q.question.type == "multi")
+    session.set_answer(multi.number, "ACE")
+    clock.advance(hours=2)
+    monkeypatch.setattr("revise.sessions.exam.grade", failing_grade_for("multi"))
+    resumed, problem = resume_or_abandon(exam_bank, store, clock=clock)
+    assert problem is None and resumed is not None and resumed.expired
+    report = resumed.submit(auto=True)  # what the app does at start for an expired attempt
+    assert report.auto_submitted and report.items[multi.number - 1].unmarkable
+
+
+def test_a_paper_that_cannot_be_drawn_on_resume_is_set_aside_not_raised(exam_bank, store: Store, monkeypatch) -> None:
+    from revise.sessions.exam import resume_or_abandon
+
+    session = ExamSession.start(exam_bank, store, exam_bank.papers["mini"], seed=3, clock=FakeClock())
+
+    def broken_draw(*_args, **_kwargs):
+        raise OverflowError("(34, 'Numerical result out of range')")
+
+    monkeypatch.setattr("revise.sessions.exam.draw_paper", broken_draw)
+    resumed, problem = resume_or_abandon(exam_bank, store, clock=FakeClock())
+    assert resumed is None and "无法按原样重新抽题" in problem
+    assert store.unfinished_exam_attempt() is None and store.exam_attempt(session.attempt_id)["answers"] == []
+
+
+def test_two_windows_one_attempt_is_open_in_one_window_and_the_other_may_take_over(exam_bank, store: Store, monkeypatch) -> None:
+    import os
+    import socket
+
+    from revise.progress.store import AttemptInUseError, AttemptTakenError
+
+    # Window A is another live process on this host: its token names the test runner's parent.
+    monkeypatch.setattr("revise.sessions.exam.new_owner_token", lambda: f"{socket.gethostname()}:{os.getppid()}:a")
+    clock = FakeClock()
+    window_a = ExamSession.start(exam_bank, store, exam_bank.papers["mini"], seed=5, clock=clock)
+    window_a.set_answer(1, "产品、价格、渠道、促销")
+    monkeypatch.setattr("revise.sessions.exam.new_owner_token", lambda: "elsewhere:1:b")
+    with pytest.raises(AttemptInUseError, match="另一个窗口"):
+        ExamSession.resume(exam_bank, store, window_a.attempt_id, clock=clock)
+    window_b = ExamSession.resume(exam_bank, store, window_a.attempt_id, clock=clock, take_over=True)
+    window_b.set_answer(2, "ACE")
+    window_b.set_answer(3, "错，应为沟通")
+    # A's stale copy can neither write nor hand in.
+    with pytest.raises(AttemptTakenError, match="另一个窗口"):
+        window_a.set_answer(4, "对")
+    with pytest.raises(AttemptTakenError):
+        window_a.submit()
+    report = window_b.submit()
+    assert [item.response for item in report.items[:3]] == ["产品、价格、渠道、促销", "ACE", "错，应为沟通"]
+    assert store.exam_attempts()[0]["score"] == report.total
+
+
+def test_hand_in_marks_what_the_store_holds_not_the_windows_copy(exam_bank, store: Store) -> None:
+    clock = FakeClock()
+    session = ExamSession.start(exam_bank, store, exam_bank.papers["mini"], seed=5, clock=clock)
+    session.set_answer(1, "产品、价格、渠道、促销")
+    # Another writer (same attempt, no ownership: a script, an older window) saved a newer answer.
+    store.save_exam_answer(session.attempt_id, 2, "ACE", False, clock())
+    report = session.submit()
+    assert report.items[1].response == "ACE" and session.responses[2] == "ACE"
+
+
+def test_a_second_hand_in_returns_the_stored_report(exam_bank, store: Store) -> None:
+    clock = FakeClock()
+    session = ExamSession.start(exam_bank, store, exam_bank.papers["mini"], seed=5, clock=clock)
+    session.set_answer(1, "产品、价格、渠道、促销")
+    other = ExamSession.resume(exam_bank, store, session.attempt_id, clock=clock)  # same process: takes it over quietly
+    first = other.submit()
+    session.owner = None  # a window that does not check ownership still gets the stored report, not a second marking
+    assert session.submit().total == first.total and store.answer_count() == 1
+
+
+def test_setting_the_clock_back_does_not_add_exam_time(exam_bank, store: Store) -> None:
+    clock = FakeClock()
+    ticks = [0.0]
+    session = ExamSession.start(exam_bank, store, exam_bank.papers["mini"], seed=1, minutes=10, clock=clock, monotonic=lambda: ticks[0])
+    clock.advance(minutes=3)
+    ticks[0] += 180
+    assert session.remaining() == timedelta(minutes=7)
+    clock.moment -= timedelta(hours=2)  # the student sets the computer's clock back two hours
+    ticks[0] += 60
+    assert session.remaining() == timedelta(minutes=6)
+    ticks[0] += 6 * 60
+    assert session.expired
+
+
+def test_a_clock_set_back_before_resuming_is_capped_by_the_time_limit_and_saved_times(exam_bank, store: Store) -> None:
+    clock = FakeClock()
+    session = ExamSession.start(exam_bank, store, exam_bank.papers["mini"], seed=1, minutes=10, clock=clock)
+    clock.advance(minutes=4)
+    session.set_answer(1, "产品")
+    clock.moment -= timedelta(hours=2)
+    resumed = ExamSession.resume(exam_bank, store, session.attempt_id, clock=clock)
+    assert resumed.remaining() == timedelta(minutes=6)  # not 2:06:00
+    assert resumed.deadline == session.deadline  # the stored deadline is kept
+
+
+@pytest.mark.parametrize(
+    ("minutes", "seed", "message"),
+    [
+        (9999999999, 1, "考试时长必须是 1 到 1440"),
+        (1e10, 1, "考试时长"),
+        (0, 1, "考试时长"),
+        (-5, 1, "考试时长"),
+        (2.5, 1, "整数分钟"),
+        (float("nan"), 1, "考试时长"),
+        (30, 99999999999999999999, "随机种子必须在 0 到"),
+        (30, -1, "随机种子"),
+        (30, True, "随机种子必须是整数"),
+    ],
+)
+def test_exam_minutes_and_seed_are_range_checked_with_clear_messages(exam_bank, store: Store, minutes, seed, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        ExamSession.start(exam_bank, store, exam_bank.papers["mini"], seed=seed, minutes=minutes, clock=FakeClock())
+    assert store.exam_attempts() == []  # nothing half-started
+
+
+def test_a_paper_with_absurd_minutes_is_refused_with_a_message(exam_bank, store: Store) -> None:
+    from dataclasses import replace
+
+    paper = replace(exam_bank.papers["mini"], minutes=1e10)
+    with pytest.raises(ExamError, match="考试时长"):
+        ExamSession.start(exam_bank, store, paper, seed=1, clock=FakeClock())
+
+
+def test_the_report_names_each_answers_log_row_so_the_review_can_appeal_it(exam_bank, store: Store) -> None:
+    from revise.sessions.exam import ExamReport
+
+    session = ExamSession.start(exam_bank, store, exam_bank.papers["mini"], seed=1, clock=FakeClock())
+    session.set_answer(1, "产品、价格、地点、错误")
+    report = session.submit()
+    item = report.items[0]
+    assert item.review_id is not None and store.history(item.question_id)[-1].id == item.review_id
+    assert report.items[1].review_id is None  # unanswered: nothing logged
+    stored = ExamReport.from_json(store.exam_attempt(session.attempt_id)["report"])
+    assert stored.items[0].review_id == item.review_id
+    store.record_appeal(item.question_id, item.review_id, item.verdict, item.response, T0 + timedelta(hours=1))
+    assert item.question_id not in store.notebook_ids()
+    # A report stored before review ids existed still loads.
+    old = store.exam_attempt(session.attempt_id)["report"].replace('"review_id"', '"unknown_field"')
+    assert ExamReport.from_json(old).items[0].review_id is None

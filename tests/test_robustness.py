@@ -41,7 +41,8 @@ WORKER = textwrap.dedent(
         feedback: str = ""
 
     def grade(question, response, bank=None, *, params=None):
-        return Result(response, 1.0 if response == "correct" else 0.0)
+        text = response if isinstance(response, str) else response.display()  # a Response from the engine
+        return Result(text, 1.0 if text == "correct" else 0.0)
 
     bank_dir, data_dir, count, go_file = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
     bank = load_bank([bank_dir]).bank
@@ -75,7 +76,8 @@ def start_worker(tmp_path: Path, bank: Path, data_dir: Path, count: int, go_file
 def stub_grade(question, response, bank=None, *, params=None):
     from types import SimpleNamespace
 
-    verdict = response if response in ("correct", "partial") else "incorrect"
+    text = response if isinstance(response, str) else response.display()  # the engine hands a Response
+    verdict = text if text in ("correct", "partial") else "incorrect"
     return SimpleNamespace(verdict=verdict, score={"correct": 1.0, "partial": 0.5}.get(verdict, 0.0), expected="", feedback="")
 
 
@@ -290,8 +292,9 @@ def test_a_directory_in_the_databases_place_is_moved_aside(tmp_path: Path) -> No
         assert store.path.is_file()
 
 
-def test_corruption_found_while_in_use_raises_a_clear_error(tmp_path: Path) -> None:
+def test_corruption_found_while_in_use_is_set_aside_and_a_persisting_one_raises_a_clear_error(tmp_path: Path) -> None:
     with Store.open(tmp_path) as store:
+        store.set_setting("daily_new_limit", 9)
         # A page going bad under a running app surfaces as SQLITE_CORRUPT from some query.
         error = sqlite3.DatabaseError("database disk image is malformed")
         error.sqlite_errorcode = sqlite3.SQLITE_CORRUPT  # type: ignore[attr-defined]
@@ -299,8 +302,12 @@ def test_corruption_found_while_in_use_raises_a_clear_error(tmp_path: Path) -> N
         def broken(_connection):
             raise error
 
-        with pytest.raises(StoreCorruptError, match="restart revise"):
+        with pytest.raises(StoreCorruptError, match="请重新启动 revise"):
             store._read(broken)
+        # The file was set aside once (never deleted), what it held salvaged, and the store carries on.
+        [notice] = store.notices
+        assert notice.moved_to is not None and notice.moved_to.exists()
+        assert store.get_setting("daily_new_limit") == 9
 
 
 # -- the data dir ------------------------------------------------------------------------------
@@ -309,9 +316,9 @@ def test_corruption_found_while_in_use_raises_a_clear_error(tmp_path: Path) -> N
 def test_a_data_dir_that_cannot_be_created_raises_a_specific_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with pytest.raises(DataDirError, match="cannot create the data directory"):
+    with pytest.raises(DataDirError, match="无法创建数据目录"):
         Store.open(blocker / "data")
-    with pytest.raises(DataDirError, match="not a directory"):
+    with pytest.raises(DataDirError, match="不是一个目录"):
         Store.open(blocker)
 
 
@@ -321,7 +328,7 @@ def test_a_read_only_data_dir_raises_a_specific_error(tmp_path: Path) -> None:
     data_dir.mkdir()
     data_dir.chmod(0o500)
     try:
-        with pytest.raises(DataDirError, match="cannot write"):
+        with pytest.raises(DataDirError, match="无法写入"):
             Store.open(data_dir)
     finally:
         data_dir.chmod(0o700)
@@ -335,7 +342,7 @@ def test_a_data_dir_refusing_files_raises_a_specific_error(tmp_path: Path, monke
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(tempfile, "TemporaryFile", refuse)
-    with pytest.raises(DataDirError, match="cannot write to the data directory .*Permission denied"):
+    with pytest.raises(DataDirError, match=r"无法写入数据目录 .*Permission denied"):
         Store.open(tmp_path)
     assert not (tmp_path / DB_NAME).exists()
 
@@ -344,9 +351,7 @@ def test_an_unwritable_data_dir_gives_a_clear_message_and_exit_1(fixture_bank_pa
     blocker = tmp_path / "file"
     blocker.write_text("x")
     env = {**os.environ, "REVISE_DATA_DIR": str(blocker / "data")}
-    completed = subprocess.run(
-        [sys.executable, "-m", "revise", "stats", "--bank", str(fixture_bank_path)], capture_output=True, text=True, env=env, timeout=60
-    )
+    completed = subprocess.run([sys.executable, "-m", "revise", "stats", "--bank", str(fixture_bank_path)], capture_output=True, text=True, env=env, timeout=60)
     assert completed.returncode == 1
-    assert completed.stderr.startswith("revise: cannot create the data directory")
+    assert completed.stderr.startswith("revise") and "无法创建数据目录" in completed.stderr
     assert "--data-dir" in completed.stderr and "Traceback" not in completed.stderr

@@ -130,7 +130,7 @@ def test_an_unfinished_attempt_survives_the_upgrade_to_the_latest_schema(tmp_pat
 def test_a_failing_migration_leaves_the_previous_version_intact(tmp_path: Path) -> None:
     Store.open(tmp_path).close()
     broken = Migration(latest_version() + 1, "broken", ("CREATE TABLE t (x)", "THIS IS NOT SQL"))
-    with pytest.raises(StoreError, match="cannot prepare"):
+    with pytest.raises(StoreError, match="无法准备进度数据库"):
         Store.open(tmp_path, migrations=(*MIGRATIONS, broken))
     with Store.open(tmp_path) as store:
         assert store.schema_version == latest_version()
@@ -145,14 +145,19 @@ def test_a_database_from_a_newer_revise_is_refused_and_left_untouched(tmp_path: 
     connection.commit()
     connection.close()
     before = path.read_bytes()
-    with pytest.raises(NewerSchemaError, match="newer"):
+    with pytest.raises(NewerSchemaError, match="更新；数据库没有改动"):
         Store.open(tmp_path)
     assert path.read_bytes() == before
     assert not list(tmp_path.glob("*.corrupt-*"))
 
 
 def test_timestamps_are_fixed_width_utc_so_text_order_is_time_order() -> None:
-    moments = [T0, T0 + timedelta(microseconds=1), T0.replace(microsecond=0) + timedelta(days=400), datetime(2025, 3, 1, 17, 0, tzinfo=timezone(timedelta(hours=8)))]
+    moments = [
+        T0,
+        T0 + timedelta(microseconds=1),
+        T0.replace(microsecond=0) + timedelta(days=400),
+        datetime(2025, 3, 1, 17, 0, tzinfo=timezone(timedelta(hours=8))),
+    ]
     texts = [db_time(moment) for moment in moments]
     assert len({len(text) for text in texts}) == 1
     assert all(text.endswith("+00:00") for text in texts)
@@ -363,11 +368,25 @@ def test_settings_have_defaults_and_persist(tmp_path: Path) -> None:
         store.set_setting("desired_retention", 0.85)
     with Store.open(tmp_path) as store:
         assert store.settings() == {
+            **SETTINGS_DEFAULTS,
             "desired_retention": 0.85,
             "daily_new_limit": 35,
             "display_script": "traditional",
             "skip_feedback_on_correct": True,
         }
+
+
+def test_theme_exam_date_and_fitted_parameters_are_settings_too(store: Store) -> None:
+    from datetime import date
+
+    assert (store.get_setting("theme"), store.get_setting("exam_date"), store.get_setting("fsrs_parameters")) == (None, None, None)
+    assert store.set_setting("theme", "gruvbox") == "gruvbox"
+    assert store.set_setting("exam_date", date(2026, 6, 20)) == "2026-06-20"
+    assert store.set_setting("exam_date", " 2026-06-21 ") == "2026-06-21"
+    parameters = [0.4] * 21
+    assert store.set_setting("fsrs_parameters", parameters) == parameters
+    assert store.get_setting("fsrs_parameters") == parameters and store.get_setting("exam_date") == "2026-06-21"
+    assert store.set_setting("exam_date", "") is None and store.get_setting("exam_date") is None
 
 
 @pytest.mark.parametrize(
@@ -380,6 +399,12 @@ def test_settings_have_defaults_and_persist(tmp_path: Path) -> None:
         ("display_script", "pinyin"),
         ("skip_feedback_on_correct", "perhaps"),
         ("no_such_setting", 1),
+        ("theme", "x" * 65),
+        ("theme", "dark\x1b[2J"),
+        ("exam_date", "next friday"),
+        ("fsrs_parameters", [1.0, 2.0]),
+        ("fsrs_parameters", [float("nan")] * 21),
+        ("fsrs_parameters", "0.4,0.6"),
     ],
 )
 def test_bad_settings_are_refused(store: Store, key: str, value: object) -> None:
@@ -464,7 +489,13 @@ def test_submitting_an_exam_logs_every_answer_in_one_go_and_only_once(tmp_path: 
         assert [(r.mode, r.verdict, r.params) for r in store.history("b")] == [("exam", "incorrect", {"n": 2.0})]
         assert store.notebook_ids() == ["b"] and store.get_card("a") is not None
         record = store.exam_attempt(attempt)
-        assert (record["submitted_at"], record["auto_submitted"], record["score"], record["max_score"], record["report"]) == (at, False, 5.0, 10.0, '{"total": 5}')
+        assert (record["submitted_at"], record["auto_submitted"], record["score"], record["max_score"], record["report"]) == (
+            at,
+            False,
+            5.0,
+            10.0,
+            '{"total": 5}',
+        )
         assert store.unfinished_exam_attempt() is None
         # A second submission (another window, a double key press) changes nothing.
         assert store.submit_exam_attempt(attempt, at + timedelta(minutes=1), True, 0.0, 10.0, "{}", answers) == []
@@ -486,6 +517,6 @@ def test_a_bad_answer_in_a_submission_saves_nothing(tmp_path: Path) -> None:
         with pytest.raises(ValueError, match="timezone-aware"):
             store.submit_exam_attempt(attempt, T0, False, 1.0, 1.0, "{}", [good, dict(good, at=datetime(2025, 3, 1))])
         assert store.answer_count() == 0 and store.get_card("a") is None and store.unfinished_exam_attempt() == attempt
-        with pytest.raises(StoreError, match="no exam attempt"):
+        with pytest.raises(StoreError, match="没有编号为"):
             store.submit_exam_attempt(attempt + 7, T0, False, 1.0, 1.0, "{}", [good])
         assert store.answer_count() == 0

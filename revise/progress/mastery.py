@@ -21,7 +21,8 @@ from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 from revise.bank.drills import is_drill_id, practice_questions
 from revise.bank.model import TYPE_LABELS, Bank, Question
-from revise.clock import local_zone, start_of_day, utc
+from revise.clock import local_zone, utc
+from revise.progress.due import due_cutoff
 from revise.progress.scheduling import REVIEW, CardState, retrievability_of
 from revise.progress.store import Store, db_time, parse_db_time
 
@@ -122,20 +123,14 @@ def compute_mastery(
     """
     now = now or datetime.now(timezone.utc)
     tz = tz or local_zone(now)
-    end_of_today = start_of_day(now, tz) + timedelta(days=1)
+    end_of_today = due_cutoff(now, tz)  # the one definition of "due today"
     # (state, stability, last review, due before the day ends) per card; stored rows skip building CardStates.
     facts: dict[str, tuple[int, float | None, datetime | None, bool]]
     if isinstance(store, Store):
         end_text = db_time(end_of_today)
-        facts = {
-            qid: (state, stability, parse_db_time(last) if last else None, due < end_text)
-            for qid, state, stability, last, due in store.mastery_rows()
-        }
+        facts = {qid: (state, stability, parse_db_time(last) if last else None, due < end_text) for qid, state, stability, last, due in store.mastery_rows()}
     else:
-        facts = {
-            qid: (card.state, card.stability, card.last_review, card.due is not None and card.due < end_of_today)
-            for qid, card in store.items()
-        }
+        facts = {qid: (card.state, card.stability, card.last_review, card.due is not None and card.due < end_of_today) for qid, card in store.items()}
     practised = questions if questions is not None else practice_questions(bank, include_drills=include_drills)
     now_utc = utc(now)
 
@@ -294,9 +289,7 @@ def stats_to_json(stats: Stats) -> dict:
         "bank": _group_json(report.bank),
         "chapters": [_group_json(group) for group in report.chapters],
         "concepts": [_group_json(group) for group in report.concepts.values()],
-        "questions": [
-            {"id": qid, "mastery": round(value, 4), "drill": is_drill_id(qid)} for qid, value in report.questions.items()
-        ],
+        "questions": [{"id": qid, "mastery": round(value, 4), "drill": is_drill_id(qid)} for qid, value in report.questions.items()],
         "answers_per_day": [{"date": day.isoformat(), "answers": count} for day, count in stats.answers_per_day],
         "streak_days": stats.streak,
         "accuracy": _accuracy_json(stats.accuracy),

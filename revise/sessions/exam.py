@@ -7,12 +7,28 @@ the time really left, or submits it when the deadline has passed.
 
 Submitting grades every question with the same grader as practice, logs each
 answer (mode ``exam``) so it feeds the scheduler and the 错题本, and stores the
-report. All of that happens in one transaction.
+report. All of that happens in one transaction, and it marks the answers the
+*store* holds, not this window's copy. A question that cannot be marked (a
+formula that fails on its drawn values, a grader error) scores 0 with a note;
+handing in never fails because of one question.
+
+One attempt is open in one window at a time: the session holds it with an
+owner token, and another window resuming it is told (:class:`AttemptInUseError`)
+and may take it over, after which this one is refused (:class:`AttemptTakenError`).
+
+The deadline is the stored wall-clock deadline, but within a session the time
+left is also counted on the monotonic clock, and never more than the paper's
+minutes: setting the computer's clock back does not add time.
+
+A save the disk refused raises :class:`StoreWriteError`; the answer is kept
+here as *pending* (not saved) until :meth:`ExamSession.retry_pending` or the
+hand-in saves it, and :meth:`ExamSession.is_saved` says what is committed.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
@@ -21,15 +37,55 @@ from revise.bank.model import Bank
 from revise.bank.papers import DrawnPaper, DrawnQuestion, Paper, draw_paper
 from revise.clock import utc_now
 from revise.grading import Result, expected_text, grade
-from revise.progress.store import Store, db_time, parse_db_time
+from revise.progress.store import AnswerReceipt, AttemptInUseError, AttemptTakenError, Marking, Store, StoreWriteError, db_time, new_owner_token, parse_db_time
+
+__all__ = [
+    "AttemptInUseError",
+    "AttemptSummary",
+    "AttemptTakenError",
+    "ExamError",
+    "ExamReport",
+    "ExamSession",
+    "ExamSettingError",
+    "ReportItem",
+    "StoreWriteError",
+    "Subtotal",
+    "attempt_history",
+    "check_exam_settings",
+    "resume_or_abandon",
+    "score_item",
+    "unfinished_attempt",
+]
 
 Clock = Callable[[], datetime]
+Monotonic = Callable[[], float]
 UNANSWERED_FEEDBACK = "未作答"
+UNMARKABLE_FEEDBACK = "这道题无法自动评分（{error}），本题记0分；其余各题照常评分。"
+# The longest paper a student can sit, and the seeds a paper can be drawn with (SQLite integers).
+MAX_MINUTES = 24 * 60
+MAX_SEED = 2**63 - 1
 WARNINGS_AT = (timedelta(minutes=5), timedelta(minutes=1))
 
 
 class ExamError(Exception):
     """An attempt that cannot be started or resumed, with a message for the student."""
+
+
+class ExamSettingError(ExamError, ValueError):
+    """A time limit or seed out of range (from the command line or a paper); the message says which and why."""
+
+
+def check_exam_settings(minutes: object, seed: object) -> tuple[int, int]:
+    """(minutes, seed) as whole numbers within range; ExamSettingError (a ValueError) naming the problem otherwise."""
+    if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or minutes != minutes:
+        raise ExamSettingError(f"考试时长必须是整数分钟，不能是 {minutes!r}")
+    if not 1 <= minutes <= MAX_MINUTES or int(minutes) != minutes:
+        raise ExamSettingError(f"考试时长必须是 1 到 {MAX_MINUTES} 之间的整数分钟，不能是 {minutes:g}")
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise ExamSettingError(f"随机种子必须是整数，不能是 {seed!r}")
+    if not 0 <= seed <= MAX_SEED:
+        raise ExamSettingError(f"随机种子必须在 0 到 {MAX_SEED} 之间，不能是 {seed}")
+    return int(minutes), seed
 
 
 @dataclass
@@ -52,6 +108,9 @@ class ReportItem:
     missed: list[str] = field(default_factory=list)
     flagged: bool = False
     adjusted: bool = False
+    # The log row of this answer (for 判我对 from the exam review); None when unanswered or unmarkable.
+    review_id: int | None = None
+    unmarkable: bool = False
 
     @property
     def adjustable(self) -> bool:
@@ -94,7 +153,9 @@ class ExamReport:
     def by_section(self) -> list[Subtotal]:
         """Points per section, in paper order."""
         return [
-            Subtotal(title, round(sum(i.points for i in self.items if i.section == index), 2), round(sum(i.max_points for i in self.items if i.section == index), 2))
+            Subtotal(
+                title, round(sum(i.points for i in self.items if i.section == index), 2), round(sum(i.max_points for i in self.items if i.section == index), 2)
+            )
             for index, title in enumerate(self.section_titles)
         ]
 
@@ -102,7 +163,9 @@ class ExamReport:
         """Points per chapter, in the order chapters first appear on the paper."""
         chapters = list(dict.fromkeys(item.chapter for item in self.items))
         return [
-            Subtotal(name, round(sum(i.points for i in self.items if i.chapter == name), 2), round(sum(i.max_points for i in self.items if i.chapter == name), 2))
+            Subtotal(
+                name, round(sum(i.points for i in self.items if i.chapter == name), 2), round(sum(i.max_points for i in self.items if i.chapter == name), 2)
+            )
             for name in chapters
         ]
 
@@ -117,7 +180,8 @@ class ExamReport:
         """A report stored with :meth:`to_json`."""
         data = json.loads(text)
         data["submitted_at"] = parse_db_time(data["submitted_at"])
-        data["items"] = [ReportItem(**item) for item in data["items"]]
+        known = set(ReportItem.__dataclass_fields__)
+        data["items"] = [ReportItem(**{key: value for key, value in item.items() if key in known}) for item in data["items"]]
         return cls(**data)
 
 
@@ -135,17 +199,26 @@ class AttemptSummary:
 
 
 def score_item(drawn: DrawnQuestion, response: str, bank: Bank, *, flagged: bool = False) -> tuple[ReportItem, Result | None]:
-    """Grade one paper question; an empty response scores 0 as 未作答."""
+    """Grade one paper question; an empty response scores 0 as 未作答, one that cannot be marked 0 with a note."""
     question = drawn.question
+    params = drawn.params or None
+    result: Result | None = None
+    problem: str | None = None
     if response.strip():
-        result: Result | None = grade(question, response, bank, params=drawn.params or None)
-    else:
-        result = None
-    verdict = result.verdict if result else "incorrect"
-    score = result.score if result else 0.0
-    expected = result.expected if result else expected_text(question, drawn.params or None)
+        try:
+            result = grade(question, response, bank, params=params)
+        except Exception as error:  # one question must never stop the hand-in
+            problem = f"{type(error).__name__}: {error}"
+    try:
+        expected = result.expected if result else expected_text(question, params)
+    except Exception as error:
+        expected, problem = "（参考答案无法生成）", problem or f"{type(error).__name__}: {error}"
     keypoints = getattr(question, "keypoints", ())
-    missed = list(result.missed) if result else [point.label for point in keypoints]
+    missed = list(result.missed) if result else [getattr(point, "label", str(point)) for point in keypoints]
+    if problem is not None:
+        feedback = UNMARKABLE_FEEDBACK.format(error=problem)
+    else:
+        feedback = result.feedback if result else UNANSWERED_FEEDBACK
     item = ReportItem(
         number=drawn.number,
         section=drawn.section,
@@ -154,14 +227,15 @@ def score_item(drawn: DrawnQuestion, response: str, bank: Bank, *, flagged: bool
         prompt=drawn.prompt,
         response=response,
         expected=expected,
-        verdict=verdict,
-        points=round(score * drawn.points, 2),
+        verdict=result.verdict if result else "incorrect",
+        points=round((result.score if result else 0.0) * drawn.points, 2),
         max_points=drawn.points,
-        feedback=result.feedback if result else UNANSWERED_FEEDBACK,
+        feedback=feedback,
         explanation=question.explanation or "",
         found=list(result.found) if result else [],
         missed=missed,
         flagged=flagged,
+        unmarkable=problem is not None,
     )
     return item, result
 
@@ -169,52 +243,118 @@ def score_item(drawn: DrawnQuestion, response: str, bank: Bank, *, flagged: bool
 class ExamSession:
     """One attempt at a paper, driven by the exam screen (or a test) and saved as it goes."""
 
-    def __init__(self, bank: Bank, store: Store, drawn: DrawnPaper, attempt_id: int, deadline: datetime, *, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        bank: Bank,
+        store: Store,
+        drawn: DrawnPaper,
+        attempt_id: int,
+        deadline: datetime,
+        *,
+        clock: Clock = utc_now,
+        minutes: int | None = None,
+        owner: str | None = None,
+        monotonic: Monotonic | None = None,
+        seen_at: datetime | None = None,
+    ) -> None:
         self.bank = bank
         self.store = store
         self.drawn = drawn
         self.attempt_id = attempt_id
         self.deadline = deadline
         self.clock = clock
+        self.minutes = minutes if minutes is not None else drawn.paper.minutes
+        self.owner = owner
         self.responses: dict[int, str] = {}
         self.flags: set[int] = set()
+        # Answers changed here whose save the disk refused: number -> (response, flagged) still to save.
+        self.pending: dict[int, tuple[str, bool]] = {}
         self.report: ExamReport | None = None
+        # The real monotonic clock goes with the real wall clock; a test's clock is its own world unless given one.
+        self._monotonic = monotonic if monotonic is not None else (time.monotonic if clock is utc_now else None)
+        self._monotonic_start = self._monotonic() if self._monotonic else 0.0
+        started = clock()
+        # The latest wall-clock time seen: a clock set back below it is not believed.
+        self._latest_seen = max(started, seen_at) if seen_at is not None else started
+        self._wall_start = self._latest_seen
 
     # -- starting and resuming --------------------------------------------------
 
     @classmethod
-    def start(cls, bank: Bank, store: Store, paper: Paper, *, seed: int, minutes: int | None = None, clock: Clock = utc_now) -> ExamSession:
-        """Draw the paper and record a new attempt with its deadline."""
-        minutes = minutes or paper.minutes
-        if minutes <= 0:
-            raise ExamError("考试时长必须大于0分钟")
-        drawn = draw_paper(paper, bank, seed)
+    def start(
+        cls,
+        bank: Bank,
+        store: Store,
+        paper: Paper,
+        *,
+        seed: int,
+        minutes: int | float | None = None,
+        clock: Clock = utc_now,
+        monotonic: Monotonic | None = None,
+    ) -> ExamSession:
+        """Draw the paper and record a new attempt with its deadline, held by this session.
+
+        ExamSettingError (a ValueError) for minutes or a seed out of range,
+        ExamError for a paper that cannot be drawn.
+        """
+        minutes, seed = check_exam_settings(minutes if minutes is not None else paper.minutes, seed)
+        try:
+            drawn = draw_paper(paper, bank, seed)
+        except ExamError:
+            raise
+        except Exception as error:  # a bank problem must reach the student as a message
+            raise ExamError(f"试卷“{paper.id}”无法抽题：{error}") from None
         started = clock()
         deadline = started + timedelta(minutes=minutes)
-        attempt_id = store.start_exam_attempt(paper.id, seed, minutes, started, deadline, [(q.number, q.question.id) for q in drawn.questions])
-        return cls(bank, store, drawn, attempt_id, deadline, clock=clock)
+        owner = new_owner_token()
+        attempt_id = store.start_exam_attempt(paper.id, seed, minutes, started, deadline, [(q.number, q.question.id) for q in drawn.questions], owner=owner)
+        return cls(bank, store, drawn, attempt_id, deadline, clock=clock, minutes=minutes, owner=owner, monotonic=monotonic)
 
     @classmethod
-    def resume(cls, bank: Bank, store: Store, attempt_id: int, *, clock: Clock = utc_now) -> ExamSession:
-        """Reopen an unfinished attempt with its saved answers, flags and deadline."""
+    def resume(
+        cls, bank: Bank, store: Store, attempt_id: int, *, clock: Clock = utc_now, take_over: bool = False, monotonic: Monotonic | None = None
+    ) -> ExamSession:
+        """Reopen an unfinished attempt with its saved answers, flags and deadline, and hold it in this window.
+
+        AttemptInUseError when another window holds it: ask the student, then
+        call again with `take_over=True` to continue here.
+        """
         record = store.exam_attempt(attempt_id)
         if record is None:
             raise ExamError(f"没有编号为 {attempt_id} 的考试记录")
         paper = bank.papers.get(record["paper_id"])
         if paper is None:
             raise ExamError(f"试卷“{record['paper_id']}”已不在题库中，无法继续这次考试")
-        drawn = draw_paper(paper, bank, record["seed"])
+        try:
+            drawn = draw_paper(paper, bank, record["seed"])
+        except Exception as error:
+            raise ExamError(f"试卷“{paper.id}”无法按原样重新抽题：{error}") from None
         if [q.question.id for q in drawn.questions] != [qid for _, qid in record["questions"]]:
             raise ExamError("题库已经改动，这份试卷无法按原样恢复")
-        session = cls(bank, store, drawn, attempt_id, record["deadline"], clock=clock)
-        for number, response, flagged in record["answers"]:
-            if response:
-                session.responses[number] = response
-            if flagged:
-                session.flags.add(number)
+        owner = None
+        if record["submitted_at"] is None:
+            owner = new_owner_token()
+            store.claim_exam_attempt(attempt_id, owner, clock(), take_over=take_over)
+        session = cls(
+            bank,
+            store,
+            drawn,
+            attempt_id,
+            record["deadline"],
+            clock=clock,
+            minutes=record["minutes"],
+            owner=owner,
+            monotonic=monotonic,
+            seen_at=record.get("last_saved_at"),
+        )
+        session._load(record["answers"])
         if record["report"]:
             session.report = ExamReport.from_json(record["report"])
         return session
+
+    def _load(self, answers: list[tuple[int, str, bool]]) -> None:
+        self.responses = {number: response for number, response, _ in answers if response}
+        self.flags = {number for number, _, flagged in answers if flagged}
 
     # -- during the exam ----------------------------------------------------------
 
@@ -227,25 +367,68 @@ class ExamSession:
         """Every question number, in order."""
         return [q.number for q in self.drawn.questions]
 
+    def _now(self) -> datetime:
+        """The wall-clock time, never earlier than the latest seen (a clock set back is not believed)."""
+        self._latest_seen = max(self._latest_seen, self.clock())
+        return self._latest_seen
+
+    def _save(self, number: int) -> None:
+        """Save one question's answer and flag now; on failure it stays pending and the error is raised."""
+        entry = (self.responses.get(number, ""), number in self.flags)
+        self.pending[number] = entry
+        self.store.save_exam_answer(self.attempt_id, number, entry[0], entry[1], self._now(), owner=self.owner)
+        if self.pending.get(number) == entry:
+            del self.pending[number]
+
     def set_answer(self, number: int, response: str) -> None:
-        """Save the answer to one question now (the screen debounces typing)."""
+        """Save the answer to one question now (the screen debounces typing).
+
+        StoreWriteError when the disk refused it: the answer is kept here as
+        pending (not saved) for :meth:`retry_pending`; AttemptTakenError when
+        another window has taken the attempt over.
+        """
         self._check_open()
         self.question(number)  # IndexError for a number not on the paper
-        if self.responses.get(number, "") == response:
+        if self.responses.get(number, "") == response and number not in self.pending:
             return
         self.responses[number] = response
-        self.store.save_exam_answer(self.attempt_id, number, response, number in self.flags, self.clock())
+        self._save(number)
 
     def toggle_flag(self, number: int) -> bool:
-        """Flag or unflag a question for review; returns whether it is now flagged."""
+        """Flag or unflag a question for review; returns whether it is now flagged (saved as answers are)."""
         self._check_open()
         flagged = number not in self.flags
         (self.flags.add if flagged else self.flags.discard)(number)
-        self.store.save_exam_answer(self.attempt_id, number, self.responses.get(number, ""), flagged, self.clock())
+        self._save(number)
         return flagged
 
+    def retry_pending(self) -> list[int]:
+        """Try again to save every pending answer; the numbers still not saved (StoreWriteError is not raised)."""
+        for number in sorted(self.pending):
+            try:
+                self._save(number)
+            except StoreWriteError:
+                continue
+        return sorted(self.pending)
+
+    def is_saved(self, number: int) -> bool:
+        """True when the store holds exactly this window's answer and flag for the question: only then show it as saved."""
+        if number in self.pending:
+            return False
+        saved = self.store.saved_exam_answer(self.attempt_id, number)
+        mine = (self.responses.get(number, ""), number in self.flags)
+        return saved == mine or (saved is None and mine == ("", False))
+
+    def take_over(self) -> None:
+        """Continue this attempt here after another window held it (that window is refused from now on)."""
+        self.owner = self.owner or new_owner_token()
+        self.store.claim_exam_attempt(self.attempt_id, self.owner, self._now(), take_over=True)
+        record = self.store.exam_attempt(self.attempt_id)
+        if record is not None:
+            self._load(record["answers"])
+
     def state(self, number: int) -> str:
-        """"flagged", "answered" or "unanswered"."""
+        """ "flagged", "answered" or "unanswered"."""
         if number in self.flags:
             return "flagged"
         return "answered" if self.responses.get(number, "").strip() else "unanswered"
@@ -255,13 +438,21 @@ class ExamSession:
         return [n for n in self.numbers if not self.responses.get(n, "").strip()]
 
     def remaining(self) -> timedelta:
-        """Time left before the deadline (never negative)."""
-        return max(self.deadline - self.clock(), timedelta(0))
+        """Time left before the deadline (never negative, never more than the paper's minutes).
+
+        The least of: the stored deadline less the latest wall-clock time seen,
+        the same counted on the monotonic clock since this session began, and
+        the time limit itself.
+        """
+        left = min(self.deadline - self._now(), timedelta(minutes=self.minutes))
+        if self._monotonic is not None:
+            left = min(left, self.deadline - (self._wall_start + timedelta(seconds=self._monotonic() - self._monotonic_start)))
+        return max(left, timedelta(0))
 
     @property
     def expired(self) -> bool:
         """Whether the deadline has passed."""
-        return self.clock() >= self.deadline
+        return self.remaining() <= timedelta(0)
 
     @property
     def submitted(self) -> bool:
@@ -275,37 +466,72 @@ class ExamSession:
     # -- submitting -----------------------------------------------------------------
 
     def submit(self, *, auto: bool = False) -> ExamReport:
-        """Grade the paper, log every answer (mode exam), store the report; returns it.
+        """Grade the answers the store holds, log every one (mode exam), store the report; returns it.
 
-        Submitting twice returns the first report.
+        Pending answers are saved first (StoreWriteError, and nothing handed in,
+        when the disk still refuses them). Submitting twice, or after another
+        window handed the attempt in, returns the stored report.
         """
         if self.report is not None:
             return self.report
-        now = self.clock()
-        items: list[ReportItem] = []
-        answers: list[dict] = []
-        for drawn in self.drawn.questions:
-            response = self.responses.get(drawn.number, "")
-            item, result = score_item(drawn, response, self.bank, flagged=drawn.number in self.flags)
-            items.append(item)
-            if result is not None:
-                answers.append(dict(
-                    question_id=drawn.question.id, question_type=drawn.question.type, response=response,
-                    verdict=result.verdict, score=result.score, at=now, mode="exam", params=drawn.params or None,
-                ))
-        report = ExamReport(
-            attempt_id=self.attempt_id,
-            paper_id=self.drawn.paper.id,
-            paper_title=self.drawn.paper.title,
-            seed=self.drawn.seed,
-            submitted_at=now,
-            auto_submitted=auto,
-            items=items,
-            section_titles=[section.title for section in self.drawn.paper.sections],
-        )
-        self.store.submit_exam_attempt(self.attempt_id, now, auto, report.total, report.max_total, report.to_json(), answers)
-        self.report = report
-        return report
+        self.retry_pending()
+        if self.pending:
+            numbers = "、".join(str(number) for number in sorted(self.pending))
+            raise StoreWriteError(f"第 {numbers} 题的答案还没能保存，所以没有交卷。请腾出磁盘空间后再交。", "pending")
+        now = self._now()
+
+        def mark(saved: dict[int, tuple[str, bool]]) -> Marking:
+            items: list[ReportItem] = []
+            answers: list[dict] = []
+            numbers: list[int] = []
+            for drawn in self.drawn.questions:
+                response, flagged = saved.get(drawn.number, ("", False))
+                item, result = score_item(drawn, response, self.bank, flagged=flagged)
+                items.append(item)
+                if result is not None:
+                    numbers.append(drawn.number)
+                    answers.append(
+                        dict(
+                            question_id=drawn.question.id,
+                            question_type=drawn.question.type,
+                            response=response,
+                            verdict=result.verdict,
+                            score=result.score,
+                            at=now,
+                            mode="exam",
+                            params=drawn.params or None,
+                        )
+                    )
+            report = ExamReport(
+                attempt_id=self.attempt_id,
+                paper_id=self.drawn.paper.id,
+                paper_title=self.drawn.paper.title,
+                seed=self.drawn.seed,
+                submitted_at=now,
+                auto_submitted=auto,
+                items=items,
+                section_titles=[section.title for section in self.drawn.paper.sections],
+            )
+
+            def write_report(receipts: list[AnswerReceipt]) -> str:
+                for number, receipt in zip(numbers, receipts):
+                    report.items[number - 1].review_id = receipt.review_id
+                return report.to_json()
+
+            return Marking(answers, report.total, report.max_total, write_report, {"report": report, "saved": saved})
+
+        handed_in = self.store.hand_in_exam_attempt(self.attempt_id, now, auto, mark, owner=self.owner)
+        if handed_in is None:
+            record = self.store.exam_attempt(self.attempt_id)
+            if record is None or not record["report"]:
+                raise ExamError("这份试卷已经交卷，但找不到成绩报告")
+            self._load(record["answers"])
+            self.report = ExamReport.from_json(record["report"])
+            return self.report
+        marking, _receipts = handed_in
+        self._load([(number, response, flagged) for number, (response, flagged) in marking.extra["saved"].items()])
+        self.report = marking.extra["report"]
+        return self.report
 
     def adjust_points(self, number: int, points: float) -> ExamReport:
         """Change the points of a short or essay answer after marking; the change is recorded."""
@@ -319,7 +545,7 @@ class ExamSession:
         previous = item.points
         item.points = round(points, 2)
         item.adjusted = True
-        self.store.adjust_exam_points(self.attempt_id, number, previous, item.points, self.report.total, self.report.to_json(), self.clock())
+        self.store.adjust_exam_points(self.attempt_id, number, previous, item.points, self.report.total, self.report.to_json(), self._now())
         return self.report
 
 
@@ -340,7 +566,7 @@ def resume_or_abandon(bank: Bank, store: Store, *, clock: Clock = utc_now) -> tu
         return None, None
     try:
         return ExamSession.resume(bank, store, attempt_id, clock=clock), None
-    except ExamError as error:
+    except ExamError as error:  # AttemptInUseError (another window) is a StoreError: raised for the UI to offer take-over
         store.abandon_exam_attempt(attempt_id, str(error), clock())
         return None, str(error)
 
@@ -350,13 +576,15 @@ def attempt_history(store: Store, bank: Bank) -> list[AttemptSummary]:
     summaries = []
     for row in store.exam_attempts():
         paper = bank.papers.get(row["paper_id"])
-        summaries.append(AttemptSummary(
-            attempt_id=row["id"],
-            paper_id=row["paper_id"],
-            paper_title=paper.title if paper else row["paper_id"],
-            started_at=row["started_at"],
-            submitted_at=row["submitted_at"],
-            score=row["score"],
-            max_score=row["max_score"],
-        ))
+        summaries.append(
+            AttemptSummary(
+                attempt_id=row["id"],
+                paper_id=row["paper_id"],
+                paper_title=paper.title if paper else row["paper_id"],
+                started_at=row["started_at"],
+                submitted_at=row["submitted_at"],
+                score=row["score"],
+                max_score=row["max_score"],
+            )
+        )
     return summaries
