@@ -13,6 +13,7 @@ import pytest
 from revise.bank.drills import practice_questions
 from revise.bank.model import Bank
 from revise.cli import build_parser, main
+from revise.clock import start_of_day
 from revise.progress.mastery import (
     MASTERED_RETRIEVABILITY,
     accuracy,
@@ -21,7 +22,6 @@ from revise.progress.mastery import (
     compute_mastery,
     current_streak,
     most_wrong,
-    start_of_day,
     stats_to_json,
 )
 from revise.progress.scheduling import REVIEW, retrievability
@@ -204,7 +204,7 @@ def test_stats_prints_a_table_per_chapter(fixture_bank_path: Path, tmp_path: Pat
         answer(store, "mkt-4p-tf", "incorrect", datetime.now(timezone.utc))
     assert main(["stats", "--bank", str(fixture_bank_path), "--data-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    for text in ("营销理论", "客户价值与满意", "Mastery", "Due today", "Streak: 1 day", "Accuracy: 0% of 1 answer", "mkt-4p-tf"):
+    for text in ("营销理论", "客户价值与满意", "掌握度", "今日到期", "连续练习：1 天", "正确率：0%，共 1 次作答", "mkt-4p-tf"):
         assert text in out
 
 
@@ -232,7 +232,7 @@ def test_stats_with_an_unwritable_data_dir_says_so_and_exits_1(fixture_bank_path
         timeout=60,
     )
     assert completed.returncode == 1
-    assert "data directory" in completed.stderr and str(blocker / "data") in completed.stderr
+    assert "数据目录" in completed.stderr and str(blocker / "data") in completed.stderr
     assert "Traceback" not in completed.stderr + completed.stdout
 
 
@@ -258,3 +258,194 @@ def test_stats_accepts_the_common_options_before_the_command(fixture_bank_path: 
         answer(store, "val-fixed", "correct", datetime.now(timezone.utc))
     assert main(["--bank", str(fixture_bank_path), "--data-dir", str(tmp_path), "stats", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["accuracy"]["answered"] == 1
+
+
+# -- what is due, the calendar, time, trends, the exam date (issue 14 #9, #10) ------------------------------
+
+
+def _fill_for_stats(store: Store, now: datetime) -> None:
+    store.record_answer(
+        question_id="val-stock",
+        question_type="numeric",
+        response="5",
+        verdict="incorrect",
+        score=0.0,
+        at=now - timedelta(days=1),
+        duration_ms=95_000,
+        params={"last": 12, "inbound": 20, "now": 7},
+    )
+    store.record_answer(
+        question_id="mkt-4p-tf", question_type="truefalse", response="对", verdict="correct", score=1.0, at=now - timedelta(days=3), duration_ms=4_000
+    )
+    store.record_answer(
+        question_id="mkt-4p-tf",
+        question_type="truefalse",
+        response="对",
+        verdict="correct",
+        score=1.0,
+        at=now - timedelta(days=3) + timedelta(minutes=10),
+        duration_ms=3_000,
+    )
+    for attempt, (day, score) in enumerate([(9, 55.0), (5, 70.0)]):
+        attempt_id = store.start_exam_attempt(
+            "mock-a", attempt, 60, now - timedelta(days=day), now - timedelta(days=day) + timedelta(hours=1), [(1, "val-fixed")]
+        )
+        store.submit_exam_attempt(attempt_id, now - timedelta(days=day) + timedelta(minutes=50), False, score, 100.0, "{}", [])
+    other = store.start_exam_attempt("mock-b", 9, 60, now - timedelta(days=2), now - timedelta(days=2) + timedelta(hours=1), [(1, "val-fixed")])
+    store.submit_exam_attempt(other, now - timedelta(days=2) + timedelta(minutes=30), False, 40.0, 50.0, "{}", [])
+
+
+def test_stats_shows_due_ahead_the_calendar_types_time_trends_and_retention_in_chinese(
+    fixture_bank_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Store.open(tmp_path) as store:
+        _fill_for_stats(store, datetime.now(timezone.utc))
+    assert main(["stats", "--bank", str(fixture_bank_path), "--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    for text in (
+        "按题型：",
+        "判断题",
+        "未来 7 天到期",
+        "今天",
+        "练习日历（最近 12 周：",
+        "最花时间的题",
+        "实际记住的比例",
+        "目标记忆率 90%",
+        "考试日期：未设置",
+    ):
+        assert text in out, text
+    # The calculation shows the values drawn, never its raw template.
+    assert "{last}" not in out
+    assert "上期库存12箱，上期进货20箱" in out.split("最常错的题")[1].split("最花时间的题")[0]
+    assert "上期库存12箱，上期进货20箱" in out.split("最花时间的题")[1]
+    assert "1:35   1次 均1:35" in out  # 95 seconds
+    trends = out.split("模拟考试成绩走势（按试卷分开）：")[1]
+    assert "mock-a（2 次）：55% → 70%" in trends and "比上次提高 15%" in trends
+    assert "mock-b（1 次）：80%" in trends
+
+
+def test_stats_json_has_the_new_sections(fixture_bank_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    now = datetime.now(timezone.utc)
+    with Store.open(tmp_path) as store:
+        _fill_for_stats(store, now)
+    exam = (datetime.now().date() + timedelta(days=6)).isoformat()
+    assert main(["stats", "--json", "--exam-date", exam, "--bank", str(fixture_bank_path), "--data-dir", str(tmp_path)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["due_next_days"]) == 7 and sum(day["due"] for day in data["due_next_days"]) >= 1
+    assert len(data["calendar"]) >= 78 and sum(day["answers"] for day in data["calendar"]) == 3
+    assert {row["type"] for row in data["mastery_by_type"]} >= {"truefalse", "numeric"}
+    assert data["most_time"][0]["question_id"] == "val-stock" and data["most_time"][0]["total_ms"] == 95_000
+    assert [w["prompt"] for w in data["most_wrong"]] == ["上期库存12箱，上期进货20箱，本期库存7箱，合理进货量是多少箱？"]
+    assert [(t["paper_id"], len(t["attempts"])) for t in data["exam_trends"]] == [("mock-a", 2), ("mock-b", 1)]
+    assert data["retention"]["desired"] == 0.9
+    assert data["exam"]["date"] == exam and data["exam"]["days_left"] == 6
+    assert data["exam"]["never_answered"] == 17
+    assert all(item["recall_at_exam"] < 0.9 for item in data["exam"]["sprint"])
+
+
+def test_stats_with_an_exam_date_counts_the_days_and_lists_the_sprint(fixture_bank_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    now = datetime.now(timezone.utc)
+    with Store.open(tmp_path) as store:
+        store.record_answer(question_id="mkt-4c-odd", question_type="choice", response="A", verdict="incorrect", score=0.0, at=now - timedelta(days=2))
+    exam = (datetime.now().date() + timedelta(days=10)).isoformat()
+    assert main(["stats", "--exam-date", exam, "--bank", str(fixture_bank_path), "--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "还有 10 天" in out
+    assert "考前冲刺：做过的题中有 1 道" in out and "另有 18 道题从未做过" in out and "mkt-4c-odd" in out
+
+
+@pytest.mark.parametrize("text", ["2025-02-30", "next friday"])
+def test_stats_refuses_a_bad_exam_date_in_chinese(text: str, fixture_bank_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", "--exam-date", text, "--bank", str(fixture_bank_path), "--data-dir", str(tmp_path)]) == 2
+    assert "考试日期应写成" in capsys.readouterr().err
+
+
+def test_bank_text_reaches_the_terminal_harmless(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    (bank / "01.yaml").write_text(
+        'chapter: "第一章\\e]0;x\\a"\nquestions:\n  - id: q1\n    type: truefalse\n    prompt: "危险\\e[2J题干"\n    answer: true\n', encoding="utf-8"
+    )
+    with Store.open(tmp_path / "data") as store:
+        store.record_answer(
+            question_id="q1", question_type="truefalse", response="错", verdict="incorrect", score=0.0, at=datetime.now(timezone.utc), duration_ms=5000
+        )
+    assert main(["stats", "--bank", str(bank), "--data-dir", str(tmp_path / "data")]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "危险␛[2J题干" in out
+
+
+# -- --fit ----------------------------------------------------------------------------------------------------
+
+
+def test_fit_with_too_few_answers_says_how_many_more(fixture_bank_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with Store.open(tmp_path) as store:
+        answer(store, "val-fixed", "correct", T0)
+    assert main(["stats", "--fit", "--data-dir", str(tmp_path)]) == 1
+    assert "还需要 399 次作答" in capsys.readouterr().err
+
+
+def test_fit_saves_the_parameters_and_reports_achieved_against_desired(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from test_optimizer import simulate_log
+
+    from revise.progress import optimizer
+
+    saved: list[tuple[float, ...]] = []
+    log = simulate_log()
+    monkeypatch.setattr(optimizer, "load_answers", lambda _store: log)
+    monkeypatch.setattr(optimizer, "can_save_parameters", lambda: True)
+    monkeypatch.setattr(optimizer, "save_parameters", lambda _store, parameters: saved.append(tuple(parameters)) or True)
+    assert main(["stats", "--fit", "--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    retention = optimizer.achieved_retention(log)
+    assert f"根据 {len(log)} 次作答" in out
+    assert f"实际记住的比例：{retention.achieved * 100:.0f}%（到期复习 {retention.reviews} 次" in out and "目标记忆率 90%" in out
+    assert "已保存" in out
+    [parameters] = saved
+    assert len(parameters) == 21
+    assert main(["stats", "--fit", "--json", "--data-dir", str(tmp_path)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["saved"] is True and data["parameters"] == list(parameters) and data["answers"] == len(log)
+
+
+def test_fit_without_a_setting_to_keep_the_parameters_says_they_were_not_saved(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from test_optimizer import simulate_log
+
+    from revise.progress import optimizer
+
+    log = simulate_log()
+    monkeypatch.setattr(optimizer, "load_answers", lambda _store: log)
+    monkeypatch.setattr(optimizer, "can_save_parameters", lambda: False)
+    assert main(["stats", "--fit", "--data-dir", str(tmp_path)]) == 1
+    captured = capsys.readouterr()
+    assert "参数：" in captured.out and "未保存" in captured.out
+    assert "参数未保存" in captured.err
+
+
+def test_stats_takes_the_exam_date_from_the_settings(fixture_bank_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with Store.open(tmp_path) as store:
+        store.set_setting("exam_date", (datetime.now().date() + timedelta(days=3)).isoformat())
+    assert main(["stats", "--bank", str(fixture_bank_path), "--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "还有 3 天" in out and "考前冲刺：做过的题都能" not in out
+    later = (datetime.now().date() + timedelta(days=30)).isoformat()
+    assert main(["stats", "--json", "--exam-date", later, "--bank", str(fixture_bank_path), "--data-dir", str(tmp_path)]) == 0
+    assert json.loads(capsys.readouterr().out)["exam"]["days_left"] == 30  # the option wins over the setting
+
+
+def test_fit_really_saves_into_the_store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from test_optimizer import simulate_log
+
+    from revise.progress import optimizer
+
+    monkeypatch.setattr(optimizer, "load_answers", lambda _store: simulate_log())
+    assert main(["stats", "--fit", "--data-dir", str(tmp_path)]) == 0
+    assert "已保存" in capsys.readouterr().out
+    with Store.open(tmp_path) as store:
+        kept = store.get_setting(optimizer.PARAMETERS_SETTING)
+    assert kept is not None and len(kept) == 21
