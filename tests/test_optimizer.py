@@ -315,3 +315,30 @@ def test_fitted_parameters_are_kept_in_the_students_settings(store: Store, simul
     kept = store.get_setting(optimizer.PARAMETERS_SETTING)
     assert tuple(kept) == result.parameters
     fsrs.Scheduler(parameters=kept)
+
+
+def test_saved_parameters_drive_the_schedule(tmp_path) -> None:
+    # Two stores answer the same question the same way; the one with fitted parameters that make
+    # memories last far longer schedules the next review later.
+    from datetime import datetime, timezone
+
+    import fsrs
+
+    from revise.progress.scheduling import GOOD
+    from revise.progress.store import Store
+
+    at = datetime(2026, 3, 1, 9, tzinfo=timezone.utc)
+    slow_forgetting = list(fsrs.Scheduler().parameters)
+    slow_forgetting[2] = slow_forgetting[2] * 20  # initial stability after Good
+    dues = []
+    for name, parameters in (("default", None), ("fitted", slow_forgetting)):
+        with Store.open(tmp_path / name) as store:
+            if parameters is not None:
+                store.set_setting("fsrs_parameters", parameters)
+            for day in range(3):
+                receipt = store.record_answer(
+                    question_id="q1", question_type="fill", verdict="correct", score=1.0, rating=GOOD, response="甲", at=at.replace(day=1 + day * 3)
+                )
+            assert receipt.card_after is not None
+            dues.append(receipt.card_after.due)
+    assert dues[1] > dues[0]

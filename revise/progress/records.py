@@ -47,6 +47,7 @@ from revise.progress.rows import (
     card_record,
     card_to_json,
     check_answer,
+    fitted_parameters,
     is_undone,
     newer_answer_exists,
     next_notebook_state,
@@ -137,7 +138,9 @@ class RecordsMixin(StoreBase):
         params_json = json.dumps(params, sort_keys=True) if params else None
         record = card_record(connection, question_id)
         card_before = record.card if record else None
-        card_after = review(card_before, rating, at, desired_retention=retention(connection)) if schedule else card_before
+        card_after = (
+            review(card_before, rating, at, desired_retention=retention(connection), parameters=fitted_parameters(connection)) if schedule else card_before
+        )
         cursor = connection.execute(
             "INSERT INTO review_log (question_id, question_type, reviewed_at, kind, response, verdict, score, rating, duration_ms, mode, params)"
             " VALUES (?, ?, ?, 'answer', ?, ?, ?, ?, ?, ?, ?)",
@@ -191,7 +194,7 @@ class RecordsMixin(StoreBase):
         card_after = receipt.card_after
         if scheduled:
             # Scheduled as of the answer's time, as if this had been the rating all along.
-            card_after = review(card_before, rating, receipt.reviewed_at, desired_retention=retention(connection))
+            card_after = review(card_before, rating, receipt.reviewed_at, desired_retention=retention(connection), parameters=fitted_parameters(connection))
             set_card_state(connection, qid, card_after)
         notebook_after, status = next_notebook_state(notebook_before, qid, rating, receipt.reviewed_at, receipt.verdict)
         save_notebook(connection, qid, notebook_after)

@@ -286,6 +286,18 @@ def retention(connection: sqlite3.Connection) -> float:
         return DEFAULT_DESIRED_RETENTION
 
 
+def fitted_parameters(connection: sqlite3.Connection) -> tuple[float, ...] | None:
+    """The student's own FSRS parameters (`revise stats --fit`), read inside the transaction; None for the defaults."""
+    row = connection.execute("SELECT value FROM settings WHERE key = 'fsrs_parameters'").fetchone()
+    if row is None:
+        return None
+    try:
+        value = validate_setting("fsrs_parameters", json.loads(row[0]))
+    except ValueError:
+        return None  # a hand-edited bad value falls back to the defaults
+    return tuple(float(weight) for weight in value) if value else None
+
+
 def card_columns(card: CardState) -> tuple[int, int | None, float | None, float | None, str, str | None]:
     """The `cards` columns state..last_review of a card state."""
     assert card.due is not None

@@ -81,8 +81,11 @@ def _fsrs():
 
 
 @lru_cache(maxsize=8)
-def scheduler_for(desired_retention: float = DEFAULT_DESIRED_RETENTION) -> fsrs.Scheduler:
-    """A shared ``fsrs.Scheduler`` aiming at the given retention (cached per value)."""
+def scheduler_for(desired_retention: float = DEFAULT_DESIRED_RETENTION, parameters: tuple[float, ...] | None = None) -> fsrs.Scheduler:
+    """A shared ``fsrs.Scheduler`` aiming at the given retention, with the student's own
+    fitted parameters when there are any (cached per value)."""
+    if parameters:
+        return _fsrs().Scheduler(parameters=parameters, desired_retention=desired_retention)
     return _fsrs().Scheduler(desired_retention=desired_retention)
 
 
@@ -117,13 +120,15 @@ def new_card(now: datetime) -> CardState:
     return CardState(state=LEARNING, step=0, due=utc(now))
 
 
-def review(card: CardState | None, rating: int, at: datetime, *, desired_retention: float = DEFAULT_DESIRED_RETENTION) -> CardState:
+def review(
+    card: CardState | None, rating: int, at: datetime, *, desired_retention: float = DEFAULT_DESIRED_RETENTION, parameters: tuple[float, ...] | None = None
+) -> CardState:
     """The card's state after being answered with `rating` at time `at` (a new card when `card` is None)."""
     if rating not in RATING_NAMES:
         raise ValueError(f"rating must be 1-4, not {rating!r}")
     at = utc(at)
     before = card if card is not None else new_card(at)
-    scheduler = scheduler_for(desired_retention)
+    scheduler = scheduler_for(desired_retention, parameters)
     reviewed, _log = scheduler.review_card(to_fsrs_card(before), _fsrs().Rating(rating), review_datetime=at)
     return from_fsrs_card(reviewed)
 
