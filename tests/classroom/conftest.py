@@ -83,11 +83,29 @@ def pg_server() -> Iterator[object]:
         postgres_options="-c max_connections=200",
     )
     executor.start()
+    _wait_until_ready(executor)
     try:
         yield executor
     finally:
         executor.stop()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _wait_until_ready(server: object, timeout: float = 60.0) -> None:
+    """Wait until the server accepts connections (the port opens while it is still starting up)."""
+    import time
+
+    import psycopg
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            psycopg.connect(superuser_url(server), connect_timeout=5).close()
+            return
+        except psycopg.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 def superuser_url(server: object, dbname: str = "postgres") -> str:

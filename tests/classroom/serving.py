@@ -58,7 +58,7 @@ def served(roster: Path, data_root: Path, bank: Path, *, class_store: str | None
                 break
             except OSError:
                 if process.poll() is not None:
-                    raise RuntimeError((data_root.parent / f"serve-{port}.log").read_text())
+                    raise RuntimeError((data_root.parent / f"serve-{port}.log").read_text()) from None
                 time.sleep(0.1)
         yield process, f"http://127.0.0.1:{port}/"
     finally:
@@ -73,7 +73,7 @@ def served(roster: Path, data_root: Path, bank: Path, *, class_store: str | None
 
 
 def session_processes(server_pid: int | None = None) -> list[int]:
-    """Pids of running `revise.classroom.session` processes (of any server, or only those that were children of `server_pid`)."""
+    """Pids of running `revise.commands.serve` processes (of any server, or only those that were children of `server_pid`)."""
     pids = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -83,7 +83,7 @@ def session_processes(server_pid: int | None = None) -> list[int]:
             stat = (entry / "stat").read_text()
         except OSError:
             continue
-        if b"revise.classroom.session" not in cmdline:
+        if b"revise.commands.serve" not in cmdline:
             continue
         if stat.rsplit(")", 1)[1].split()[0] == "Z":
             continue
@@ -94,7 +94,14 @@ def session_processes(server_pid: int | None = None) -> list[int]:
 def open_page(browser: Any, url: str) -> Any:
     """A page on `url` with outside hosts blocked, once the app's first output has arrived, clicked into."""
     page = browser.new_page(viewport={"width": 1100, "height": 700})
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(url.rstrip("/")) or route.request.url.startswith(url.replace("http", "ws").rstrip("/")) else route.abort())
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(url.rstrip("/")) or route.request.url.startswith(url.replace("http", "ws").rstrip("/"))
+            else route.abort()
+        ),
+    )
     page.goto(url)
     page.wait_for_selector("body.-first-byte", timeout=30_000)
     page.wait_for_timeout(2500)  # the login app's first frame

@@ -14,6 +14,8 @@ from revise.classroom.sync import STATE_FILE, SyncError, SyncState, sync, sync_t
 from revise.progress.store import Store
 from tests.classroom.conftest import FIXTURE_BANK, ClassSetup, answer
 
+pytestmark = pytest.mark.slow  # starts PostgreSQL
+
 QUESTIONS = ["mkt-4p-list", "mkt-4c-odd", "mkt-4p-tf", "crm-definition"]
 
 

@@ -106,7 +106,10 @@ def test_roster_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert "2023003\t赵五\t学生\t首次登录时设密码" in out and "t01\t王老师\t教师" in out
     done = subprocess.run(
         [sys.executable, "-m", "revise", "class", "roster", "reset-password", "--roster", str(roster_path), "2023001", "--password-stdin"],
-        input="new-secret\n", capture_output=True, text=True, check=False,
+        input="new-secret\n",
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert Roster.open(roster_path).login("2023001", "new-secret", sleep=lambda _: None).member is not None

@@ -34,7 +34,15 @@ async def _open_sessions(url: str, count: int, hold: float) -> None:
 
     async with aiohttp.ClientSession() as client:
         sockets = [await client.ws_connect(url.replace("http", "ws") + "ws?width=100&height=30") for _ in range(count)]
+
+        async def drain(ws: aiohttp.ClientWebSocketResponse) -> None:  # read output, answer pings
+            async for _message in ws:
+                pass
+
+        readers = [asyncio.create_task(drain(ws)) for ws in sockets]
         await asyncio.sleep(hold)
+        for reader in readers:
+            reader.cancel()
         for ws in sockets:
             await ws.close()
 
@@ -113,8 +121,26 @@ def test_an_idle_session_is_ended(setup: tuple[Path, Path, Path]) -> None:
 def test_binding_beyond_loopback_warns_about_tls(setup: tuple[Path, Path, Path]) -> None:
     roster, data_root, bank = setup
     process = subprocess.Popen(
-        [sys.executable, "-m", "revise", "--bank", str(bank), "serve", "--host", "0.0.0.0", "--port", str(free_port()), "--roster", str(roster), "--data-root", str(data_root)],
-        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "revise",
+            "--bank",
+            str(bank),
+            "serve",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            str(free_port()),
+            "--roster",
+            str(roster),
+            "--data-root",
+            str(data_root),
+        ],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
     )
     try:
         assert process.stderr is not None
@@ -132,6 +158,8 @@ def test_binding_beyond_loopback_warns_about_tls(setup: tuple[Path, Path, Path])
 def test_serve_refuses_a_missing_roster(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "revise", "serve", "--roster", str(tmp_path / "none.csv"), "--data-root", str(tmp_path / "d")],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 1 and "找不到名单文件" in done.stderr
