@@ -267,7 +267,7 @@ def test_out_csv_is_utf8_with_bom_and_formula_safe(capsys, tmp_path: Path) -> No
     assert data.startswith(b"\xef\xbb\xbf")
     rows = read_csv(data.decode("utf-8-sig"))
     assert [row[1] for row in rows[1:]] == ["'=cmd()", "张三", "李四", "王五"]
-    assert [row[3] for row in rows[1:]] == ["'=HYPERLINK(\"http://x\",\"点我\")", "'+cmd|' /C calc'!A0", "'@SUM(1)", "'-2+3"]
+    assert [row[3] for row in rows[1:]] == ['\'=HYPERLINK("http://x","点我")', "'+cmd|' /C calc'!A0", "'@SUM(1)", "'-2+3"]
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
     assert not list(tmp_path.glob(".*.tmp"))
 
@@ -381,12 +381,7 @@ sections:
   - {title: 三、多项选择题, type: multi, count: 1, points: 4}
 """
 
-CLASS_WIDE = (
-    "学号,姓名,mkt-4c-odd,mkt-4c-judge,mkt-4p-multi\n"
-    "1,张三,C,错，应为沟通,ACE\n"
-    "2,<script>alert(1)</script>,B,对,AC\n"
-    "3,王五,C,错,A\n"
-)
+CLASS_WIDE = "学号,姓名,mkt-4c-odd,mkt-4c-judge,mkt-4p-multi\n1,张三,C,错，应为沟通,ACE\n2,<script>alert(1)</script>,B,对,AC\n3,王五,C,错,A\n"
 
 
 @pytest.fixture
@@ -431,13 +426,13 @@ def test_an_unknown_paper_is_a_usage_error_with_a_suggestion(capsys, tmp_path: P
 
 def test_the_html_report_escapes_everything_and_draws_inline(capsys, tmp_path: Path, paper_bank: Path) -> None:
     report = tmp_path / "report.html"
-    code, stdout, _ = run_bank(capsys, paper_bank, "--responses", str(write(tmp_path, CLASS_WIDE)), "--paper", "mini", "--report", str(report))
-    assert code == 0 and "report.html" in stdout and read_csv(stdout) != []
+    code, stdout, err = run_bank(capsys, paper_bank, "--responses", str(write(tmp_path, CLASS_WIDE)), "--paper", "mini", "--report", str(report))
+    assert code == 0 and "report.html" in err and len(read_csv(stdout)) == 10  # stdout: only the marked rows
     page = report.read_text(encoding="utf-8")
     assert "<script" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "小测&lt;i&gt;" in page and "<svg" in page and "://" not in page and "@import" not in page and "src=" not in page
     # totals 9, 2.67 (0 + 0 + 2.67) and 4.83 (2 + 1.5 + 1.33): mean 5.5
-    assert "<td>平均分</td><td class=\"n\">5.5</td>" in page
+    assert '<td>平均分</td><td class="n">5.5</td>' in page
     assert "班级成绩报告" in page and "区分度" in page and "Cronbach" in page
 
 
@@ -445,3 +440,28 @@ def test_a_report_needs_a_student_column(capsys, tmp_path: Path) -> None:
     path = write(tmp_path, "question_id,answer\nmkt-4c-odd,C\n")
     code, _, err = run(capsys, "--responses", str(path), "--report", str(tmp_path / "r.html"))
     assert code == 1 and "需要一列“学号”或“姓名”" in err and not (tmp_path / "r.html").exists()
+
+
+def test_an_interrupted_batch_leaves_no_temporary_file(capsys, monkeypatch, tmp_path: Path) -> None:
+    from revise.marking import batch
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch, "mark_all", interrupted)
+    out = tmp_path / "marked.xlsx"
+    code, _, _ = run(capsys, "--responses", str(write(tmp_path, CLASS)), "--out", str(out))
+    assert code == 130 and not out.exists() and not list(tmp_path.glob(".*.tmp"))
+
+
+def test_an_xlsx_on_stdin(monkeypatch, capsys, tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["学号", "题号", "答案"])
+    book.active.append(["1", "mkt-4c-odd", "C"])
+    data = io.BytesIO()
+    book.save(data)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data.getvalue())))
+    code, out, _ = run(capsys, "--responses", "-")
+    assert code == 0 and read_csv(out)[1][3] == "correct"

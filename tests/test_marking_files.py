@@ -51,7 +51,7 @@ TEXT = "学号,姓名,题号,答案\n1,张三,q1,客户😀\n2,李四,q2,对\n"
 def test_encodings_are_detected(tmp_path: Path, data: bytes, kind: str) -> None:
     path = tmp_path / "r.csv"
     path.write_bytes(data)
-    layout, described = layout_of(path)
+    _, described = layout_of(path)
     assert kind in described
     entries = read(path)
     assert [(e.student, e.question_id, e.answer.replace("😀", "")) for e in entries] == [("1", "q1", "客户"), ("2", "q2", "对")]
@@ -174,7 +174,7 @@ def workbook(path: Path, rows: list[list[object]], *, title: str = "成绩", mer
 
 def test_xlsx_long_layout_with_numbers_and_locations(tmp_path: Path) -> None:
     path = workbook(tmp_path / "r.xlsx", [["学号", "姓名", "题号", "答案"], [20240001, "张三", "q1", 1.0], [20240002, "李四", "q2", True]])
-    layout, kind = layout_of(path)
+    _, kind = layout_of(path)
     assert "xlsx" in kind and "成绩" in kind
     entries = read(path)
     assert [(e.student, e.answer, e.where) for e in entries] == [("20240001", "1", "成绩!D2"), ("20240002", "TRUE", "成绩!D3")]
@@ -245,4 +245,49 @@ def test_a_damaged_xlsx_fails_cleanly(tmp_path: Path) -> None:
     path = workbook(tmp_path / "r.xlsx", [["题号", "答案"], ["q1", "A"]])
     _rewrite_member(path, "xl/worksheets/sheet1.xml", lambda data: data[: len(data) // 2])
     with pytest.raises(InputError):
+        read(path)
+
+
+# -- any bytes at all -----------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PIECES = st.sampled_from(
+    [
+        b"question_id",
+        b"answer",
+        b"\xe9\xa2\x98\xe5\x8f\xb7",
+        b"q1",
+        b",",
+        b'"',
+        b"\n",
+        b"\r",
+        b"\x00",
+        b"\xff",
+        b"\xef\xbb\xbf",
+        b"\xfe\xff",
+        b"PK\x03\x04",
+        b"A",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.one_of(st.binary(max_size=300), st.lists(PIECES, max_size=40).map(b"".join)))
+def test_any_bytes_give_entries_or_a_located_input_error(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "fuzz.csv"
+    path.write_bytes(data)
+    try:
+        entries = read(path)
+    except InputError as error:
+        assert error.where.startswith(str(path)) and error.message
+    else:
+        assert all(isinstance(e.answer, str) and "\x00" not in e.answer for e in entries)
+
+
+def test_an_unclosed_quote_swallowing_the_file_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_bytes(b'question_id,answer\nq1,"' + b"x\n" * 2_100_000)
+    with pytest.raises(InputError, match="引号没有配对"):
         read(path)

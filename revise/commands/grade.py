@@ -1,68 +1,64 @@
-"""`revise grade`: grade one answer, or a class's answers from a CSV file.
+"""`revise grade`: grade one answer, or mark a class's answers from a CSV or .xlsx file.
 
 One answer::
 
     revise grade [--bank PATH] QUESTION_ID ANSWER [--param a=4 ...] [--json]
 
-A batch, for a teacher marking a class::
+A class, for a teacher::
 
-    revise grade [--bank PATH] --responses FILE.csv [--json]
+    revise grade --responses FILE [--paper PAPER] [--out FILE.csv|.xlsx] [--report FILE.html] [--json]
 
-The CSV is UTF-8 (with or without a BOM) with a header naming ``question_id``
-and ``answer``; other columns (``student``...) are carried through. A numeric
-question with generated values takes them from a ``params`` column
-(``a=4;b=8``) or from columns named after its params.
+FILE is CSV (UTF-8 with or without a BOM, GBK/GB18030 or UTF-16, detected)
+or .xlsx, with ``question_id``/``题号`` and ``answer``/``答案`` columns (one
+row per answer), or one column per question id (one row per student). Other
+columns (学号, 姓名...) are carried through unchanged. A numeric question with
+generated values takes them from a ``params`` column (``a=4;b=8``) or from
+columns named after its params. The work is in :mod:`revise.marking`.
 """
 
 from __future__ import annotations
 
 import argparse
-import difflib
-import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from revise.bank.model import Bank, Question
-    from revise.grading import Result
+    from revise.marking.batch import Outcome
+    from revise.marking.scheme import MarkScheme
+    from revise.marking.writing import Sink
 
 NAME = "grade"
-HELP = "grade an answer (or a CSV of answers) the way the app does"
+HELP = "评分：一个答案，或整个班级的答题文件（CSV/xlsx）"
 
-REQUIRED_COLUMNS = ("question_id", "answer")
-ADDED_COLUMNS = ("verdict", "score", "feedback")
-PARAMS_COLUMN = "params"
 EXIT_ROW_ERRORS = 1
 EXIT_USAGE = 2
+OUT_SUFFIXES = (".csv", ".xlsx")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `revise grade`."""
-    parser.add_argument("question_id", nargs="?", metavar="QUESTION_ID", help="the question's id")
-    parser.add_argument("answer", nargs="?", metavar="ANSWER", help="the answer as the student typed it")
-    parser.add_argument("--responses", metavar="FILE.csv", help='grade every row of a CSV with "question_id" and "answer" columns ("-" for stdin)')
-    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="a value shown to the student of a numeric question (repeatable)")
-    parser.add_argument("--json", action="store_true", help="print JSON (one object per line in batch mode)")
+    parser.add_argument("question_id", nargs="?", metavar="QUESTION_ID", help="题目 id")
+    parser.add_argument("answer", nargs="?", metavar="ANSWER", help="学生输入的答案")
+    parser.add_argument("--responses", metavar="FILE", help="全班的答题文件：CSV 或 .xlsx（“-”表示标准输入）")
+    parser.add_argument("--paper", metavar="PAPER", help="按这份试卷的分值计分（题库中的试卷 id）")
+    parser.add_argument("--out", metavar="FILE.csv|.xlsx", help="把批改结果写入文件（CSV 为带 BOM 的 UTF-8）")
+    parser.add_argument("--report", metavar="FILE.html", help="生成班级成绩报告（HTML，含图表）")
+    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="计算题显示给学生的数值（可重复）")
+    parser.add_argument("--json", action="store_true", help="输出 JSON（批量时每行一个对象）")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Grade one answer (exit 0, or 2 for an unknown id) or a CSV batch (exit 1 if a row could not be graded)."""
-    if args.responses is not None:
-        if args.question_id is not None or args.answer is not None:
-            return _usage("give either QUESTION_ID ANSWER or --responses FILE.csv, not both")
-        if args.param:
-            return _usage("--param is for a single answer; in a CSV give a params column (a=4;b=8)")
-    elif args.question_id is None or args.answer is None:
-        return _usage("give QUESTION_ID and ANSWER, or --responses FILE.csv")
+    """Grade one answer (exit 0, or 2 for an unknown id) or a file (exit 1 if it or a row could not be graded)."""
+    problem = _usage_problem(args)
+    if problem:
+        return _usage(problem)
+    from revise.marking.batch import param_pairs
 
-    if args.responses is not None:
-        table = _read_csv(args.responses)
-        if isinstance(table, str):
-            print(f"revise grade: {table}", file=sys.stderr)
-            return EXIT_USAGE
     try:
-        params = _parse_params(args.param)
+        params = param_pairs(args.param)
     except ValueError as error:
         return _usage(str(error))
 
@@ -72,12 +68,40 @@ def run(args: argparse.Namespace) -> int:
     if bank is None:
         return 1
     if args.responses is not None:
-        return _grade_batch(bank, table, args.json)
+        return _mark_file(bank, args)
     return _grade_one(bank, args.question_id, args.answer, params, args.json)
 
 
+def _usage_problem(args: argparse.Namespace) -> str:
+    batch_only = [flag for flag, value in (("--paper", args.paper), ("--out", args.out), ("--report", args.report)) if value is not None]
+    if args.responses is not None:
+        if args.question_id is not None or args.answer is not None:
+            return "请只给 QUESTION_ID ANSWER 或 --responses FILE 其中之一"
+        if args.param:
+            return "--param 只用于单个答案；文件中请用 params 列（a=4;b=8）"
+        if args.out is not None and Path(args.out).suffix.lower() not in OUT_SUFFIXES:
+            return f"--out 的文件应以 .csv 或 .xlsx 结尾：{args.out}"
+        if args.report is not None and Path(args.report).suffix.lower() not in (".html", ".htm"):
+            return f"--report 的文件应以 .html 结尾：{args.report}"
+        return ""
+    if batch_only:
+        return f"{'、'.join(batch_only)} 要和 --responses FILE 一起用"
+    if args.question_id is None or args.answer is None:
+        return "请给出 QUESTION_ID 和 ANSWER，或 --responses FILE"
+    return ""
+
+
+def _say(message: str, stream: object = None) -> None:
+    """A message on stderr (or `stream`), safe for the terminal and its encoding."""
+    from revise.marking.writing import terminal_text
+    from revise.safetext import show
+
+    out = stream if stream is not None else sys.stderr
+    print(terminal_text(out, show(message)), file=out)  # type: ignore[arg-type]
+
+
 def _usage(message: str) -> int:
-    print(f"revise grade: {message}", file=sys.stderr)
+    _say(f"revise grade: {message}")
     return EXIT_USAGE
 
 
@@ -85,213 +109,61 @@ def _usage(message: str) -> int:
 
 
 def _grade_one(bank: Bank, question_id: str, answer: str, params: dict[str, float], as_json: bool) -> int:
+    from revise.marking.batch import Marker
+    from revise.marking.reading import Layout
+    from revise.marking.scheme import EachOnePoint
+    from revise.marking.writing import json_line, terminal_text
+    from revise.safetext import one_line
+
     question = bank.questions.get(question_id)
     if question is None:
-        print(f"revise grade: {_unknown_id(bank, question_id)}", file=sys.stderr)
+        marker = Marker(bank, EachOnePoint(), Layout([], 0, wide=False))
+        _say(f"revise grade: {marker.unknown_id(question_id)}")
         return EXIT_USAGE
     problem = _missing_params(question, params)
     if problem:
         flags = " ".join(f"--param {p.name}=VALUE" for p in question.params)  # type: ignore[attr-defined]
-        print(f"revise grade: {problem}; pass them with {flags}", file=sys.stderr)
+        _say(f"revise grade: {problem}；请用 {flags} 给出")
         return EXIT_USAGE
     from revise.grading import grade
 
     try:
         result = grade(question, answer, bank, params=params or None)
     except ValueError as error:  # e.g. a division by zero for the values given
-        print(f"revise grade: cannot grade {question_id}: {error}", file=sys.stderr)
+        _say(f"revise grade: 无法评分 {question_id}：{error}")
         return EXIT_USAGE
     if as_json:
-        print(json.dumps(_result_object(question_id, answer, result), ensure_ascii=False))
+        data = {
+            "question_id": question_id,
+            "answer": answer,
+            "verdict": result.verdict,
+            "score": result.score,
+            "expected": result.expected,
+            "feedback": result.feedback,
+            "found": list(result.found),
+            "missed": list(result.missed),
+        }
+        print(terminal_text(sys.stdout, json_line(data)))
         return 0
     lines = [
         f"verdict:  {result.verdict}",
         f"score:    {_score_text(result.score)}",
-        f"expected: {_one_line(result.expected)}",
-        f"feedback: {result.feedback}",
+        f"expected: {one_line(result.expected)}",
+        f"feedback: {one_line(result.feedback)}",
     ]
     if result.found or result.missed:
-        lines.append(f"found:    {'、'.join(result.found) or '-'}")
-        lines.append(f"missed:   {'、'.join(result.missed) or '-'}")
-    print("\n".join(lines))
+        lines.append(f"found:    {one_line('、'.join(result.found)) or '-'}")
+        lines.append(f"missed:   {one_line('、'.join(result.missed)) or '-'}")
+    print(terminal_text(sys.stdout, "\n".join(lines)))
     return 0
-
-
-def _unknown_id(bank: Bank, question_id: str) -> str:
-    close = difflib.get_close_matches(question_id, list(bank.questions), n=1, cutoff=0.6)
-    hint = f' (did you mean "{close[0]}"?)' if close else ""
-    return f'unknown question id "{question_id}"{hint}'
 
 
 def _missing_params(question: Question, params: dict[str, float]) -> str:
     names = [p.name for p in getattr(question, "params", ())]
     missing = [name for name in names if name not in params]
     if missing:
-        return f"question {question.id} shows generated values; missing {', '.join(missing)}"
+        return f"题目 {question.id} 含随机数值，缺少 {'、'.join(missing)}"
     return ""
-
-
-def _parse_params(items: list[str] | str) -> dict[str, float]:
-    """NAME=VALUE pairs from --param options or a params cell ("a=4;b=8", "a=4 b=8" or JSON)."""
-    if isinstance(items, str):
-        text = items.strip()
-        if not text:
-            return {}
-        if text.startswith("{"):
-            try:
-                data = json.loads(text)
-            except json.JSONDecodeError as error:
-                raise ValueError(f"params {text!r} is not valid JSON: {error.msg}") from None
-            if not isinstance(data, dict):
-                raise ValueError(f"params {text!r} must be a JSON object")
-            items = [f"{key}={value}" for key, value in data.items()]
-        else:
-            items = [part for chunk in text.replace(",", ";").replace("，", ";").replace("；", ";").split(";") for part in chunk.split()]
-    params: dict[str, float] = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        name = name.strip()
-        if not sep or not name:
-            raise ValueError(f"param {item!r} should look like NAME=VALUE")
-        try:
-            number = float(value.strip())
-        except ValueError:
-            raise ValueError(f"param {name} has value {value.strip()!r}, which is not a number") from None
-        if number != number or number in (float("inf"), float("-inf")):
-            raise ValueError(f"param {name} must be a finite number")
-        params[name] = number
-    return params
-
-
-# -- a batch -------------------------------------------------------------------------------
-
-
-class _Table:
-    """A parsed CSV: its header, the positions of the key columns and the data rows with their line numbers."""
-
-    def __init__(self, header: list[str], rows: list[tuple[int, list[str]]], id_column: int, answer_column: int) -> None:
-        self.header = header
-        self.rows = rows
-        self.id_column = id_column
-        self.answer_column = answer_column
-
-
-def _read_csv(path_text: str) -> _Table | str:
-    """The table in a CSV file, or a message saying why it cannot be read."""
-    import csv
-    import io
-
-    where = "stdin" if path_text == "-" else path_text
-    try:
-        data = sys.stdin.buffer.read() if path_text == "-" else Path(path_text).read_bytes()
-    except OSError as error:
-        return f"cannot read {where}: {error.strerror or error}"
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        return f"{where}:{line}: not UTF-8 (byte 0x{data[error.start]:02x}); save the CSV as UTF-8"
-    if "\x00" in text:
-        return f"{where}:{text.count(chr(10), 0, text.index(chr(0))) + 1}: contains a NUL byte; is this a CSV file?"
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records: list[tuple[int, list[str]]] = []
-    try:
-        for record in reader:
-            records.append((reader.line_num, record))
-    except csv.Error as error:
-        return f"{where}:{reader.line_num}: malformed CSV: {error}"
-    records = [(line, record) for line, record in records if any(cell.strip() for cell in record)]
-    if not records:
-        return f"{where}: empty file; expected a header with columns {', '.join(REQUIRED_COLUMNS)}"
-    header = [cell.strip() for cell in records[0][1]]
-    lowered = [cell.lower() for cell in header]
-    missing = [column for column in REQUIRED_COLUMNS if column not in lowered]
-    if missing:
-        found = ", ".join(repr(cell) for cell in header) or "nothing"
-        return f"{where}:{records[0][0]}: the header needs columns {' and '.join(REQUIRED_COLUMNS)} (missing {', '.join(missing)}; found {found})"
-    return _Table(header, records[1:], lowered.index("question_id"), lowered.index("answer"))
-
-
-def _grade_batch(bank: Bank, table: _Table, as_json: bool) -> int:
-    import csv
-
-    from revise.grading import grade
-
-    writer = None if as_json else csv.writer(sys.stdout, lineterminator="\n")
-    if writer is not None:
-        writer.writerow(table.header + list(ADDED_COLUMNS))
-    errors = 0
-    lowered = [cell.lower() for cell in table.header]
-    for line, record in table.rows:
-        cells = record[: len(table.header)] + [""] * (len(table.header) - len(record))
-        question_id = cells[table.id_column].strip()
-        answer = cells[table.answer_column]
-        result: Result | None = None
-        message = ""
-        if len(record) != len(table.header):
-            message = f"line {line}: {len(record)} fields but the header has {len(table.header)}; quote answers that contain commas"
-        else:
-            question = bank.questions.get(question_id)
-            if question is None:
-                message = f"line {line}: {_unknown_id(bank, question_id)}" if question_id else f"line {line}: no question_id"
-            else:
-                try:
-                    params = _row_params(question, table.header, lowered, cells)
-                    result = grade(question, answer, bank, params=params)
-                except ValueError as error:
-                    message = f"line {line}: {error}"
-        if result is None:
-            errors += 1
-        if writer is not None:
-            if result is None:
-                writer.writerow(cells + ["error", "", message])
-            else:
-                writer.writerow(cells + [result.verdict, _score_text(result.score), result.feedback])
-        else:
-            carried = {name: value for name, value in zip(table.header, cells) if name}
-            carried["question_id"], carried["answer"] = question_id, answer
-            if result is None:
-                carried.update(verdict="error", score=None, expected=None, feedback=message)
-            else:
-                carried.update(_result_object(question_id, answer, result))
-            print(json.dumps(carried, ensure_ascii=False))
-    if errors:
-        print(f"revise grade: {errors} of {len(table.rows)} row{'s' * (len(table.rows) != 1)} could not be graded (verdict \"error\")", file=sys.stderr)
-        return EXIT_ROW_ERRORS
-    return 0
-
-
-def _row_params(question: Question, header: list[str], lowered: list[str], cells: list[str]) -> dict[str, float] | None:
-    """The values shown for a numeric question: a params column, or columns named after the params."""
-    names = [p.name for p in getattr(question, "params", ())]
-    if not names:
-        return None
-    params: dict[str, float] = {}
-    if PARAMS_COLUMN in lowered:
-        params.update(_parse_params(cells[lowered.index(PARAMS_COLUMN)]))
-    for name in names:
-        if name not in params and name in header and cells[header.index(name)].strip():
-            params.update(_parse_params([f"{name}={cells[header.index(name)]}"]))
-    missing = [name for name in names if name not in params]
-    if missing:
-        raise ValueError(f"question {question.id} shows generated values; give {', '.join(missing)} in a params column like {';'.join(f'{n}=…' for n in names)}")
-    return params
-
-
-# -- output helpers --------------------------------------------------------------------------
-
-
-def _result_object(question_id: str, answer: str, result: Result) -> dict[str, object]:
-    return {
-        "question_id": question_id,
-        "answer": answer,
-        "verdict": result.verdict,
-        "score": result.score,
-        "expected": result.expected,
-        "feedback": result.feedback,
-        "found": list(result.found),
-        "missed": list(result.missed),
-    }
 
 
 def _score_text(score: float) -> str:
@@ -300,5 +172,138 @@ def _score_text(score: float) -> str:
     return format_number(round(score, 4))
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
+# -- a class -------------------------------------------------------------------------------
+
+
+def resolve_scheme(bank: Bank, paper: str | None) -> MarkScheme | str:
+    """The mark scheme for --paper (a blueprint id of the bank), or a message saying why not.
+
+    A saved paper file (``revise paper --save``) will plug in here as a
+    :class:`revise.marking.scheme.TableScheme` once its reader exists.
+    """
+    from revise.marking.scheme import BlueprintScheme, EachOnePoint
+
+    if paper is None:
+        return EachOnePoint()
+    if paper in bank.papers:
+        return BlueprintScheme(bank.papers[paper])
+    if Path(paper).suffix.lower() in (".yaml", ".yml") and Path(paper).exists():
+        return f"暂不支持保存的试卷文件 {paper}；请用题库中的试卷 id（{'、'.join(sorted(bank.papers)) or '题库中没有试卷'}）"
+    from revise.marking.suggest import SuggestionIndex
+
+    close = SuggestionIndex(bank.papers).suggest(paper)
+    hint = f"（是不是“{close}”？）" if close else ""
+    known = "、".join(sorted(bank.papers)) or "无"
+    return f"题库中没有试卷“{paper}”{hint}；现有试卷：{known}"
+
+
+def _sink(args: argparse.Namespace) -> Sink:
+    from revise.marking.writing import CsvFileSink, CsvStdoutSink, JsonStdoutSink, XlsxSink
+
+    if args.out is not None:
+        path = Path(args.out)
+        return XlsxSink(path) if path.suffix.lower() == ".xlsx" else CsvFileSink(path)
+    return JsonStdoutSink(sys.stdout) if args.json else CsvStdoutSink(sys.stdout)
+
+
+def _mark_file(bank: Bank, args: argparse.Namespace) -> int:
+    from revise.marking.batch import Marker, mark_all
+    from revise.marking.errors import InputError
+    from revise.marking.reading import open_responses
+    from revise.marking.report import html_report_parts, tables
+    from revise.marking.scheme import EachOnePoint
+    from revise.marking.suggest import SuggestionIndex
+    from revise.safetext import one_line
+
+    scheme = resolve_scheme(bank, args.paper)
+    if isinstance(scheme, str):
+        _say(f"revise grade: {scheme}")
+        return EXIT_USAGE
+    out_path = Path(args.out) if args.out is not None else None
+    xlsx_out = out_path is not None and out_path.suffix.lower() == ".xlsx"
+    collect = args.report is not None or xlsx_out
+    index = SuggestionIndex(bank.questions)
+    sink: Sink | None = None
+    try:
+        with open_responses(args.responses, bank.questions, index.suggest) as responses:
+            layout = responses.layout
+            if collect and not layout.student_columns:
+                raise InputError(f"{responses.name}:{layout.header_row}", "生成成绩报告需要一列“学号”或“姓名”（student）")
+            for column, guess in layout.near_misses:
+                _say(f"revise grade: 注意：列“{column}”不是题库中的题目 id（是不是“{guess}”？），作为普通列保留")
+            marker = Marker(bank, scheme, layout, index=index)  # one index for header hints and unknown ids
+            try:
+                sink = _sink(args)
+            except OSError as error:
+                _say(f"revise grade: 无法写入 {args.out}：{error.strerror or error}")
+                return EXIT_ROW_ERRORS
+            outcome = mark_all(
+                responses.entries,
+                marker,
+                sink,
+                paper=args.paper is not None,
+                as_json=args.json and out_path is None,
+                numbers_as_text=not (args.json and out_path is None) and not xlsx_out,
+                collect=collect,
+            )
+            source = f"{responses.name}，{responses.kind}"
+    except InputError as error:
+        if sink is not None:
+            sink.abort()
+        _say(f"{error.where}: {error.message}")
+        return EXIT_ROW_ERRORS
+    except OSError as error:
+        if sink is not None:
+            sink.abort()
+        _say(f"revise grade: 读写文件出错：{error.strerror or error}")
+        return EXIT_ROW_ERRORS
+    except BaseException:  # Ctrl-C or a bug: never leave a half-written temporary file behind
+        if sink is not None:
+            sink.abort()
+        raise
+    title = scheme.title if not isinstance(scheme, EachOnePoint) else ""
+    prompts = {q.question: one_line(bank.questions[q.question].prompt)[:40] for q in outcome.stats.questions} if outcome.stats else {}
+    sheets = tables(outcome.stats, outcome.names, prompts, outcome.errors) if outcome.stats is not None and xlsx_out else None
+    try:
+        assert sink is not None
+        sink.close(sheets)
+        if args.report is not None and outcome.stats is not None:
+            _write_text(Path(args.report), html_report_parts(outcome.stats, outcome.names, prompts, title=title, source=source, errors=outcome.errors))
+    except OSError as error:
+        _say(f"revise grade: 无法写入文件：{error.strerror or error}")
+        return EXIT_ROW_ERRORS
+    return _summarise(args, outcome, out_path)
+
+
+def _write_text(path: Path, parts: Iterable[str]) -> None:
+    """Write a file from its pieces, replacing the old one only when complete."""
+    import os
+    import tempfile
+
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.writelines(parts)
+        os.replace(name, path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+
+
+def _summarise(args: argparse.Namespace, outcome: Outcome, out_path: Path | None) -> int:
+    """Report cleaned and ungradable rows on stderr; the exit code."""
+    if outcome.cleaned_count:
+        for where in outcome.cleaned:
+            _say(f"{where}: 答案中的 NUL 字符已删除，照常评分")
+        if outcome.cleaned_count > len(outcome.cleaned):
+            _say(f"revise grade: 另有 {outcome.cleaned_count - len(outcome.cleaned)} 行删除了 NUL 字符")
+    if outcome.errors:
+        for example in outcome.error_examples:
+            _say(example)
+        more = outcome.errors - len(outcome.error_examples)
+        tail = f"（另有 {more} 行未列出）" if more > 0 else ""
+        _say(f"revise grade: {outcome.entries} 条答案中有 {outcome.errors} 条无法评分（verdict 为 error）{tail}")
+    written = [str(p) for p in (out_path, Path(args.report) if args.report else None) if p is not None]
+    if written:  # on stdout only when stdout is not carrying the marked rows
+        _say(f"已批改 {outcome.entries} 条答案，写入 {'、'.join(written)}", sys.stdout if out_path is not None else sys.stderr)
+    return EXIT_ROW_ERRORS if outcome.errors else 0
