@@ -38,11 +38,11 @@ from typing import TYPE_CHECKING, Any
 from revise.bank.drills import is_drill_id, practice_questions
 from revise.bank.model import Bank, Question
 from revise.bank.params import UndrawableError, draw_params, render_prompt
+from revise.bank.response import Response
 from revise.bank.shuffle import option_order
 from revise.clock import local_zone, start_of_day
-from revise.bank.response import Response
 from revise.progress.scheduling import AGAIN, RATING_NAMES, override_rating
-from revise.progress.store import MODES, AnswerReceipt, Store
+from revise.progress.store import MODES, NOTEBOOK_CLEARED, AnswerReceipt, Store
 
 if TYPE_CHECKING:
     from revise.grading import Result
@@ -174,8 +174,6 @@ class PracticeEngine:
         """
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-        if grade is None:
-            from revise.grading import grade
         self.bank = bank
         self.store = store
         self.filters = filters or Filters()
@@ -183,7 +181,9 @@ class PracticeEngine:
         self.notebook_only = notebook_only
         self._now = now or (lambda: datetime.now(timezone.utc))
         self._rng = random.Random(rng_seed)
-        self._grade: Callable[..., Result] = grade
+        # None: revise.grading.grade, imported on the first answer (the grader is heavy, and a
+        # session is often built only to count what waits).
+        self._grade_function: Callable[..., Result] | None = grade
         self._sibling_gap = sibling_gap
         self._new_limit = daily_new_limit
 
@@ -208,6 +208,14 @@ class PracticeEngine:
         self._tally = _Tally()
         self._last_receipt: AnswerReceipt | None = None
         self._last_outcome: Outcome | None = None
+
+    @property
+    def _grade(self) -> Callable[..., Result]:
+        if self._grade_function is None:
+            from revise.grading import grade
+
+            self._grade_function = grade
+        return self._grade_function
 
     # -- what comes next -------------------------------------------------------------------
 
@@ -332,7 +340,7 @@ class PracticeEngine:
         if isinstance(response, str):
             response = Response.of_text(response)
         question = presented.question
-        result = self._grade(question, graded_form(self._grade, response), self.bank, params=presented.params or None)
+        result = self._grade(question, response, self.bank, params=presented.params or None)
         now = self._now()
         shown_at = presented.shown_at or now
         duration_ms = max(0, int((now - shown_at).total_seconds() * 1000))
@@ -399,8 +407,9 @@ class PracticeEngine:
 
     @property
     def can_appeal(self) -> bool:
-        """Whether the store records appeals (判我对)."""
-        return hasattr(self.store, "appeal_answer")
+        """Whether the last answer can be appealed (判我对): one not marked correct, not appealed yet."""
+        outcome = self._last_outcome
+        return outcome is not None and outcome.result.verdict != "correct" and not outcome.appealed
 
     def appeal(self) -> None:
         """判我对: the student says the last answer, marked wrong or partly right, was right.
@@ -415,8 +424,10 @@ class PracticeEngine:
         outcome = self._last_outcome
         if outcome.result.verdict == "correct" or outcome.appealed:
             return
-        receipt = self.store.appeal_answer(self._last_receipt, at=self._now())  # type: ignore[attr-defined]
         question_id = outcome.presented.question.id
+        last = self._last_receipt
+        self.store.record_appeal(question_id, last.review_id, outcome.result.verdict, last.response, self._now())
+        receipt = self.store.receipt_for(last.review_id) or last
         tally = self._tally
         if outcome.result.verdict == "partial":
             tally.partial -= 1
@@ -430,7 +441,9 @@ class PracticeEngine:
         self._held_until.pop(outcome.presented.question.concept or "", None)
         outcome.rating = RATING_NAMES[receipt.rating]
         outcome.due = receipt.card_after.due if receipt.card_after else None
-        outcome.notebook_status = receipt.notebook_status
+        entry = receipt.notebook_after
+        was_in = outcome.notebook_status not in (None, NOTEBOOK_CLEARED)
+        outcome.notebook_status = NOTEBOOK_CLEARED if was_in and (entry is None or not entry.active) else receipt.notebook_status
         outcome.appealed = True
 
     @property
@@ -459,27 +472,6 @@ class PracticeEngine:
             "new_available": min(self._new_allowance(now), sum(1 for qid in usable if qid not in self._seen)),
             "notebook": sum(1 for qid in self.store.notebook_ids() if qid in usable),
         }
-
-
-def graded_form(grade: Callable[..., Result], response: Response) -> Response | str:
-    """What to hand the grader: the Response itself, or its display text for a grader that reads text only.
-
-    ``revise.grading.grade`` is moving to Responses; a replacement grader (in
-    tests, or one not yet moved) reads the display text, the form it always
-    parsed. A wrapper that only defers the import sets ``delegates_to_grading``.
-    """
-    import inspect
-
-    target: Callable[..., Result] = grade
-    if getattr(grade, "delegates_to_grading", False):
-        from revise.grading import grade as target
-    try:
-        parameter = inspect.signature(target).parameters.get("response")
-    except (TypeError, ValueError):
-        parameter = None
-    if parameter is not None and "Response" in str(parameter.annotation):
-        return response
-    return response.display()
 
 
 def shown_and_chosen(store: Store, response: Response, order: tuple[int, ...]) -> dict[str, Any]:

@@ -1,50 +1,47 @@
 """The Textual app students revise in, and :func:`build_app`, the factory the CLI and the tests share.
 
-The app owns the bank, the store and the display script; the screens ask it
-for sessions (:meth:`ReviseApp.new_engine`) and navigate with
-:meth:`ReviseApp.open_screen`. Grading, scheduling and statistics all live in
-the core modules (:mod:`revise.sessions.engine`, :mod:`revise.progress.mastery`); the UI only
-shows what they return and passes on what the student typed.
+The app owns the bank, the store and the display script, and hands them to
+each screen it builds (:class:`revise.tui.services.Services`). Screens ask it
+for navigation and report problems with messages (:mod:`revise.tui.messages`).
+Grading, scheduling and statistics all live in the core; the UI only shows
+what they return and passes on what the student entered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import datetime, tzinfo
-from typing import TYPE_CHECKING, Any
+import time
+import traceback
+from collections.abc import Iterable, Sequence
+from datetime import tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from textual import on
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.signal import Signal
 
 from revise.clock import utc_now
 from revise.tui.commands import ReviseCommands
-from revise.tui.display import DisplayScript
+from revise.tui.display import DisplayScript, ScriptFilter
+from revise.tui.messages import ExamHandedIn, ExamRequest, OpenExam, OpenExamReport, ProblemReported, ScriptChosen, StartPractice
 from revise.tui.screens.home import HomeScreen
+from revise.tui.services import Clock, Services
 
 if TYPE_CHECKING:
+    from textual.filter import LineFilter
+    from textual.theme import Theme
+
     from revise.bank.model import Bank
     from revise.progress.store import Store
     from revise.sessions.engine import Filters, PracticeEngine
+    from revise.tui.exam_flow import ExamFlow
 
-Clock = Callable[[], datetime]
+__all__ = ["ExamRequest", "ReviseApp", "build_app"]
 
-
-@dataclass(frozen=True)
-class ExamRequest:
-    """A mock exam to open when the app starts (``revise exam``): a paper id (None: let the student pick), time limit, seed."""
-
-    paper_id: str | None = None
-    minutes: int | None = None
-    seed: int | None = None
-
-
-def _lazy_grade(*args: Any, **kwargs: Any) -> Any:
-    """revise.grading.grade, imported on the first answer rather than at start-up."""
-    from revise.grading import grade
-
-    return grade(*args, **kwargs)
+CRASH_LOG_NAME = "crash.log"
+THEME_SETTING = "theme"
 
 
 class ReviseApp(App[None]):
@@ -57,7 +54,9 @@ class ReviseApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "退出", id="app.quit", show=False, priority=True, tooltip="Quit revise"),
         Binding("ctrl+c", "help_quit", "退出提示", id="app.help_quit", show=False, system=True),
-        Binding("ctrl+p", "command_palette", "命令", id="app.command_palette", show=False, priority=True, tooltip="Open the command palette: every screen is there"),
+        Binding(
+            "ctrl+p", "command_palette", "命令", id="app.command_palette", show=False, priority=True, tooltip="Open the command palette: every screen is there"
+        ),
         Binding("f1", "home", "首页", id="app.home", show=False, tooltip="Back to the home screen"),
     ]
 
@@ -72,39 +71,54 @@ class ReviseApp(App[None]):
         notices: Iterable[str] = (),
         theme: str | None = None,
         exam: ExamRequest | None = None,
+        script: str | None = None,
     ) -> None:
         super().__init__()
         self.bank = bank
         self.store = store
-        self.clock: Clock = clock or utc_now
-        self.tz = tz
-        self.rng_seed = rng_seed
         self.notices = [str(notice) for notice in notices]
-        self.show = DisplayScript(store.get_setting("display_script"))
         self.exam_request = exam
-        if theme:
-            self.theme = theme
+        show = DisplayScript(script or store.get_setting("display_script"))
+        self.script_filter = ScriptFilter(show)
+        self.services = Services(
+            bank=bank,
+            store=store,
+            clock=clock or utc_now,
+            show=show,
+            script_changed=Signal(self, "script-changed"),
+            tz=tz,
+            rng_seed=rng_seed,
+        )
+        # Problems on screen now, by key, with when their message goes away (so a repeat is not stacked).
+        self._problems_shown: dict[str, float] = {}
+        chosen_theme = theme or self._stored_theme()
+        if chosen_theme and chosen_theme in self.available_themes:
+            self.theme = chosen_theme
 
     # -- screens ---------------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen:
         """The home screen is the bottom of the stack."""
-        return HomeScreen()
+        return HomeScreen(self.services)
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters, then the display script (the whole interface follows it)."""
+        filters = list(super().get_line_filters())
+        if self.script_filter.enabled:
+            filters.append(self.script_filter)
+        return filters
 
     def on_mount(self) -> None:
         """Open the exam asked for (or offer an unfinished one), then tell the student about anything the store had to repair."""
+        self.theme_changed_signal.subscribe(self, self._save_theme)
         if self.exam_request is not None:
-            from revise.tui.screens.exam import open_exam
-
-            open_exam(self, self.exam_request)
+            self._exam_flow().open_exam(self.exam_request)
         elif self.store.unfinished_exam_attempt() is not None:
             # Only now import the exam code (and the grader it needs): most starts have no unfinished attempt.
-            from revise.tui.screens.exam import offer_unfinished
-
-            offer_unfinished(self)
+            self._exam_flow().offer_unfinished()
         if self.notices:
             # Last, so that it is on top of (and not closed by) whatever the exam opened.
-            from revise.tui.screens.dialogs import NoticeDialog
+            from revise.tui.widgets.dialogs import NoticeDialog
 
             self.push_screen(NoticeDialog("进度数据库已修复", "\n\n".join(self.notices)))
 
@@ -119,28 +133,17 @@ class ReviseApp(App[None]):
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
+    def _exam_flow(self) -> ExamFlow:
+        """The ways into and out of an exam (imported on first use: most sessions have no exam)."""
+        from revise.tui.exam_flow import ExamFlow
+
+        return ExamFlow(self, self.services)
+
     # -- sessions --------------------------------------------------------------------------
 
-    def new_engine(
-        self,
-        *,
-        filters: Filters | None = None,
-        notebook_only: bool = False,
-        queue: list[str] | None = None,
-    ) -> PracticeEngine:
+    def new_engine(self, *, filters: Filters | None = None, notebook_only: bool = False, queue: list[str] | None = None) -> PracticeEngine:
         """A practice session on this app's bank and store, with the app's clock and seed."""
-        from revise.sessions.engine import PracticeEngine
-
-        return PracticeEngine(
-            self.bank,
-            self.store,
-            filters=filters,
-            notebook_only=notebook_only,
-            now=self.clock,
-            rng_seed=self.rng_seed,
-            grade=_lazy_grade,
-            queue=queue,
-        )
+        return self.services.new_engine(filters=filters, notebook_only=notebook_only, queue=queue)
 
     def start_practice(
         self,
@@ -149,21 +152,35 @@ class ReviseApp(App[None]):
         notebook_only: bool = False,
         title: str = "练习",
         everything_when_idle: bool = False,
+        queue: list[str] | None = None,
     ) -> None:
-        """Open a practice session (all due and new questions, a chapter or concept, or the 错题本).
+        """Open a practice session (all due and new questions, a chapter or concept, the 错题本, or a list).
 
         With `everything_when_idle`, a scope with nothing due or new today is
         practised whole, in bank order, rather than opening an empty session.
         """
         from revise.tui.screens.practice import PracticeScreen
 
-        engine = self.new_engine(filters=filters, notebook_only=notebook_only)
-        if everything_when_idle and not notebook_only:
+        engine = self.new_engine(filters=filters, notebook_only=notebook_only, queue=queue)
+        if everything_when_idle and not notebook_only and queue is None:
             waiting = engine.describe()
-            if not waiting["due"] and not waiting["new_available"] and engine.questions:
+            if not engine.questions:
+                self.notify("这里没有这种题型的题。换一个题型或章节试试。", title=title, timeout=5, markup=False)
+                return
+            if not waiting["due"] and not waiting["new_available"]:
                 engine = self.new_engine(filters=filters, queue=list(engine.questions))
                 self.notify("这里今天没有到期或新题：按顺序全部练一遍。", timeout=4)
-        self.open_screen(PracticeScreen(engine, title=title))
+        self.open_screen(PracticeScreen(self.services, engine, title=title))
+
+    @on(StartPractice)
+    def _start_practice(self, message: StartPractice) -> None:
+        self.start_practice(
+            filters=message.filters,
+            notebook_only=message.notebook_only,
+            title=message.title,
+            everything_when_idle=message.everything_when_idle,
+            queue=message.queue,
+        )
 
     def action_practice(self) -> None:
         """开始练习: due reviews, then new questions."""
@@ -177,48 +194,131 @@ class ReviseApp(App[None]):
         """章节练习: pick a chapter or concept to practise."""
         from revise.tui.screens.chapters import ChapterPickScreen
 
-        self.open_screen(ChapterPickScreen())
+        self.open_screen(ChapterPickScreen(self.services))
 
     def action_study(self) -> None:
         """背题模式: browse and search the bank with answers shown."""
         from revise.tui.screens.study import StudyScreen
 
-        self.open_screen(StudyScreen())
+        self.open_screen(StudyScreen(self.services))
 
     def action_statistics(self) -> None:
         """统计: mastery, reviews per day, accuracy, most-wrong questions, streak."""
         from revise.tui.screens.statistics import StatisticsScreen
 
-        self.open_screen(StatisticsScreen())
+        self.open_screen(StatisticsScreen(self.services))
+
+    def action_settings(self) -> None:
+        """设置: display script, theme, daily new limit, retention, skipping feedback."""
+        from revise.tui.screens.settings import SettingsScreen
+
+        self.open_screen(SettingsScreen(self.services))
+
+    # -- exams -----------------------------------------------------------------------------
 
     def action_exam(self) -> None:
         """模拟考试: resume an unfinished mock exam, or pick a paper and start the clock."""
-        from revise.tui.screens.exam import open_exam
-
-        open_exam(self, ExamRequest())
+        self.start_exam(ExamRequest())
 
     def start_exam(self, request: ExamRequest) -> None:
         """Open the mock exam `request` asks for (an unfinished attempt is offered first)."""
-        from revise.tui.screens.exam import open_exam
+        self._exam_flow().open_exam(request)
 
-        open_exam(self, request)
+    @on(OpenExam)
+    def _open_exam(self, message: OpenExam) -> None:
+        self.start_exam(message.request)
 
-    def action_settings(self) -> None:
-        """设置: display script, daily new limit, retention, skipping feedback."""
-        from revise.tui.screens.settings import SettingsScreen
+    @on(ExamHandedIn)
+    def _handed_in(self, message: ExamHandedIn) -> None:
+        self._exam_flow().show_report(message.report, message.session, auto=message.auto)
 
-        self.open_screen(SettingsScreen())
+    @on(OpenExamReport)
+    def _open_report(self, message: OpenExamReport) -> None:
+        self._exam_flow().open_report(message.attempt_id)
 
     # -- settings --------------------------------------------------------------------------
 
     def set_display_script(self, script: str) -> None:
-        """Save the display script and redraw the screens in it."""
+        """Save the display script, switch the whole interface to it, and tell the screens."""
         self.store.set_setting("display_script", script)
-        self.show = DisplayScript(script)
+        self.apply_display_script(script)
+
+    @on(ScriptChosen)
+    def _script_chosen(self, message: ScriptChosen) -> None:
+        from revise.progress.store import StoreError
+
+        try:
+            self.set_display_script(message.script)
+        except StoreError as error:
+            self.post_message(ProblemReported("设置未保存", f"没能保存：{error}", timeout=15))
+            return
+        self.notify("已切换为繁體" if self.services.show.traditional else "已切换为简体", timeout=2)
+
+    def apply_display_script(self, script: str) -> None:
+        """Switch the interface to `script` (without saving it) and publish the change."""
+        show = self.services.show
+        show.script = script
+        self.script_filter.enabled = show.traditional
         for screen in self.screen_stack:
-            refresh_text = getattr(screen, "refresh_text", None)
-            if refresh_text is not None:
-                refresh_text()
+            for widget in (screen, *screen.walk_children()):
+                widget.refresh()
+        self.services.script_changed.publish(show.script)
+
+    def _stored_theme(self) -> str | None:
+        try:
+            value = self.store.get_setting(THEME_SETTING)
+        except KeyError:  # a store without the theme setting yet: the default theme
+            return None
+        return str(value) if value else None
+
+    def _save_theme(self, theme: Theme) -> None:
+        """Keep the theme chosen (in 设置 or the palette) for the next start."""
+        from revise.progress.store import StoreError
+
+        try:
+            if self._stored_theme() != theme.name:
+                self.store.set_setting(THEME_SETTING, theme.name)
+        except (KeyError, ValueError):
+            return  # the store does not keep a theme (yet): nothing to save
+        except StoreError as error:
+            self.post_message(ProblemReported("主题没能保存", str(error)))
+
+    # -- problems --------------------------------------------------------------------------
+
+    @on(ProblemReported)
+    def _problem(self, message: ProblemReported) -> None:
+        """The one place problems are shown: once, and not again while the same one is still on screen."""
+        now = time.monotonic()
+        if self._problems_shown.get(message.key, 0.0) > now:
+            return
+        self._problems_shown[message.key] = now + message.timeout
+        self.notify(message.message, title=message.title, severity="error", timeout=message.timeout, markup=False)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A crash: write the details to the crash log in the data dir, and show the student one clear message."""
+        log_path = write_crash_log(Path(self.store.path).parent, error)
+        self._return_code = 1
+        if self._exception is None:
+            self._exception = error
+            self._exception_event.set()
+        self.bell()
+        where = f"详细信息已写入 {log_path}" if log_path else "详细信息没能写入崩溃日志"
+        self._exit_renderables.append(f"revise 遇到意外错误，已退出。已经保存的作答都还在。\n{where}；报告问题时请附上这个文件。")
+        self._close_messages_no_wait()
+
+
+def write_crash_log(data_dir: Path, error: BaseException) -> Path | None:
+    """Append the traceback of `error` to the crash log in `data_dir`; its path, or None when it cannot be written."""
+    path = data_dir / CRASH_LOG_NAME
+    try:
+        with open(path, "a", encoding="utf-8") as log:
+            log.write(f"=== {utc_now().isoformat()} ===\n")
+            log.write("".join(traceback.format_exception(type(error), error, error.__traceback__)))
+            log.write("\n")
+        path.chmod(0o600)
+    except OSError:
+        return None
+    return path
 
 
 def build_app(
@@ -231,14 +331,16 @@ def build_app(
     notices: Iterable[str] = (),
     theme: str | None = None,
     exam: ExamRequest | None = None,
+    script: str | None = None,
 ) -> ReviseApp:
     """The app for `bank` and `store`, used alike by `revise` and the tests.
 
     `clock` (returning aware datetimes) and `rng_seed` make sessions
     deterministic; `tz` fixes the local day used for "today" and streaks;
     `notices` are shown in a dialog at start (e.g. that a corrupt database
-    was moved aside); `theme` picks a Textual theme such as "textual-light";
-    `exam` opens a mock exam at start (``revise exam``) instead of leaving the
-    student on the home screen.
+    was moved aside); `theme` picks a Textual theme such as "textual-light"
+    (else the one saved in 设置); `exam` opens a mock exam at start
+    (``revise exam``); `script` ("simplified" or "traditional") overrides
+    the saved display script for this run.
     """
-    return ReviseApp(bank, store, clock=clock, tz=tz, rng_seed=rng_seed, notices=notices, theme=theme, exam=exam)
+    return ReviseApp(bank, store, clock=clock, tz=tz, rng_seed=rng_seed, notices=notices, theme=theme, exam=exam, script=script)

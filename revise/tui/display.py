@@ -1,9 +1,12 @@
 """How bank text reaches the screen: in the chosen script, and never as markup.
 
-Every piece of bank or student text goes through :class:`DisplayScript` (for
-Simplified or Traditional script) and :func:`plain` (a Textual ``Content``
-that is never parsed for markup), so a prompt containing ``[b]`` or
-``[link=…]`` is shown exactly as written.
+Every piece of bank or student text goes through :func:`plain` or
+:func:`rich_plain` (never parsed for markup, control characters made visible
+by :func:`revise.safetext.show`), so a prompt containing ``[b]``, ``[link=…]``
+or an escape sequence is shown exactly as written. The script is applied to
+the whole interface at once by :class:`ScriptFilter`.
+
+It is also the one home of the words for verdicts and the way points are written.
 
 OpenCC is imported only when Traditional script is chosen, and its
 dictionaries load once per process.
@@ -11,13 +14,18 @@ dictionaries load once per process.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
+from rich.segment import Segment
 from rich.text import Text
 from textual.content import Content
+from textual.filter import LineFilter
+
+from revise.safetext import show as safe_show
 
 if TYPE_CHECKING:
+    from textual.color import Color
     from textual.style import Style
 
     from revise.bank.model import Question
@@ -30,17 +38,30 @@ TRADITIONAL_CONFIG = "s2tw"
 
 
 class DisplayScript:
-    """Converts bank text to the script the student chose; the identity for Simplified."""
+    """Converts text to the script the student chose; the identity for Simplified.
+
+    The app keeps one instance and changes its :attr:`script` in place, so
+    everything holding it (the line filter, the screens) follows a change.
+    """
 
     def __init__(self, script: str = SIMPLIFIED) -> None:
-        self.script = script if script in (SIMPLIFIED, TRADITIONAL) else SIMPLIFIED
-        self._converter = None
+        self._converter: Any = None  # an opencc.OpenCC, made on first use
         self._cache: dict[str, str] = {}
+        self.script = script
+
+    @property
+    def script(self) -> str:
+        """ "simplified" or "traditional"."""
+        return self._script
+
+    @script.setter
+    def script(self, script: str) -> None:
+        self._script = script if script in (SIMPLIFIED, TRADITIONAL) else SIMPLIFIED
 
     @property
     def traditional(self) -> bool:
-        """True when bank text is shown in Traditional script."""
-        return self.script == TRADITIONAL
+        """True when text is shown in Traditional script."""
+        return self._script == TRADITIONAL
 
     def __call__(self, text: str | None) -> str:
         """The text in the display script ("" for None)."""
@@ -60,15 +81,74 @@ class DisplayScript:
         return cached
 
 
+class ScriptFilter(LineFilter):
+    """Shows every line of the interface in the display script: bank text, menus, footer, notifications, palette.
+
+    Converting at the last step means no screen, dialog or toast can be left
+    half in Simplified. A segment whose width would change is left as it is,
+    so columns never shift.
+    """
+
+    def __init__(self, show: DisplayScript) -> None:
+        super().__init__(enabled=show.traditional)
+        self.show = show
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        """The segments with their text converted (styles untouched)."""
+        converted = []
+        for segment in segments:
+            text = segment.text
+            if text.isascii() or segment.control:
+                converted.append(segment)
+                continue
+            shown = self.show(text)
+            converted.append(Segment(shown, segment.style) if cell_len(shown) == cell_len(text) else segment)
+        return converted
+
+
 def plain(text: str | None, style: Style | str = "") -> Content:
-    """Text as Textual content that is never parsed for markup."""
-    content = Content(text or "")
+    """Text as Textual content that is never parsed for markup, with control characters made visible."""
+    content = Content(safe_show(text or ""))
     return content.stylize(style) if style else content
 
 
 def rich_plain(text: str | None, style: str = "") -> Text:
-    """Text as a Rich ``Text`` (for Tree and DataTable cells), never parsed for markup."""
-    return Text(text or "", style=style)
+    """Text as a Rich ``Text`` (for Tree and DataTable cells), never parsed for markup, controls made visible."""
+    return Text(safe_show(text or ""), style=style)
+
+
+# -- verdicts and points: one vocabulary for practice, feedback and exam reports -------------
+
+VERDICT_WORDS = {"correct": "✓ 正确", "partial": "～ 部分正确", "incorrect": "✗ 错误"}
+UNANSWERED_WORD = "— 未作答"
+# Free-text answers are scored by matching key points: say so wherever their verdict appears.
+AUTOMATIC_LABEL = "自动评分"
+FREE_TEXT_TYPES = frozenset({"short", "essay"})
+
+
+def verdict_word(verdict: str, *, answered: bool = True) -> str:
+    """ "✓ 正确", "～ 部分正确", "✗ 错误", or "— 未作答" when nothing was answered."""
+    if not answered:
+        return UNANSWERED_WORD
+    return VERDICT_WORDS.get(verdict, verdict)
+
+
+def verdict_label(verdict: str, question_type: str, *, answered: bool = True) -> str:
+    """The verdict words, marked （自动评分） for short and essay answers, which a teacher might mark otherwise."""
+    word = verdict_word(verdict, answered=answered)
+    if answered and question_type in FREE_TEXT_TYPES:
+        return f"{word}（{AUTOMATIC_LABEL}）"
+    return word
+
+
+def points_text(points: float) -> str:
+    """Points without trailing zeros: 2, 2.5, 2.67."""
+    return f"{round(points, 2):g}"
+
+
+def score_text(score: float) -> str:
+    """A score (a fraction of full marks) as a whole percentage, e.g. 0.456 -> "46%"."""
+    return percent(score)
 
 
 def fit(text: str, width: int) -> str:
@@ -96,7 +176,7 @@ def percent(value: float) -> str:
 
 def duration_text(seconds: float) -> str:
     """A duration for people: "45秒", "3分12秒", "1小时05分"."""
-    seconds = max(0, int(round(seconds)))
+    seconds = max(0, round(seconds))
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
@@ -156,3 +236,40 @@ def answer_text(question: Question) -> str:
             text += f"（也接受：{'、'.join(accepted)}）"
         return text
     return ""
+
+
+# -- options as the student saw them -------------------------------------------------------
+
+
+def option_indexes(question: Question) -> tuple[int, ...]:
+    """The bank indexes of a choice or multi question's right options; () for other types."""
+    from revise.bank.model import ChoiceQuestion, MultiQuestion
+
+    if isinstance(question, ChoiceQuestion):
+        return (question.answer,)
+    if isinstance(question, MultiQuestion):
+        return tuple(sorted(question.answer))
+    return ()
+
+
+def options_shown(question: Question, indexes: frozenset[int] | set[int] | tuple[int, ...], order: tuple[int, ...] = ()) -> str:
+    """Options by the letter the student saw (`order`: bank indexes as shown; () is bank order) and their text.
+
+    "B. 促销；D. 沟通". Letters alone would be wrong on a shuffled paper, and
+    meaningless on a report read later (issue 14, bug 9).
+    """
+    from revise.bank.model import ChoiceQuestion, MultiQuestion, letter
+
+    options: tuple[str, ...] = question.options if isinstance(question, (ChoiceQuestion, MultiQuestion)) else ()
+    shown = order or tuple(range(len(options)))
+    position = {bank_index: place for place, bank_index in enumerate(shown)}
+    picked = sorted((position[index], index) for index in indexes if index in position and index < len(options))
+    return "；".join(f"{letter(place)}. {options[index]}" for place, index in picked)
+
+
+def letters_to_indexes(text: str) -> frozenset[int]:
+    """Bank indexes named by a logged choice answer such as "AC" (bank letters); empty when it is not letters."""
+    letters = [char for char in text.upper() if not char.isspace() and char not in "、,，"]
+    if not letters or not all("A" <= char <= "Z" for char in letters):
+        return frozenset()
+    return frozenset(ord(char) - ord("A") for char in letters)

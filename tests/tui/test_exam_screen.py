@@ -13,29 +13,29 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Button, DataTable, Input, TextArea
-from tui_helpers import FIXTURE_BANK, FIXTURES, HOSTILE_BANK, SEED, SIZE, screen_text, type_text
+from tui_helpers import FIXTURE_BANK, FIXTURES, HOSTILE_BANK, SEED, SIZE, act, screen_text, shown_keys, type_text
 
 from revise.cli import main
 from revise.sessions.exam import ExamSession
 from revise.tui.app import ExamRequest, ReviseApp, build_app
-from revise.tui.widgets.dialogs import NoticeDialog
 from revise.tui.screens.exam import SAVE_INTERVAL, ExamScreen, countdown_text, numbers_text
-from revise.tui.screens.papers import PaperPickScreen
-from revise.tui.widgets.dialogs import AdjustPointsDialog, ConfirmDialog, ResumeExamDialog
 from revise.tui.screens.exam_report import ExamReportScreen
+from revise.tui.screens.papers import PaperPickScreen
 from revise.tui.screens.statistics import StatisticsScreen, sparkline, trend_text
 from revise.tui.widgets.answers import ChoiceList
+from revise.tui.widgets.dialogs import AdjustPointsDialog, ConfirmDialog, NoticeDialog, ResumeExamDialog
 from revise.tui.widgets.navigator import QuestionNavigator
 
 EXAM_PAPERS = FIXTURES / "exam_papers"
 HOSTILE_PAPERS = FIXTURES / "exam_markup_papers"
 
-# What the student does for each fixture question ("<key>" presses a key, anything else is typed),
-# and the response the store should then hold.
+# What the student does for each fixture question ("<key>" presses a key, "<bank:c>" picks option C
+# by its bank letter wherever the paper shows it, anything else is typed), and the response the store
+# should then hold (options by bank letter).
 ACTIONS = {
     "mkt-4p-list": (["产品", "<enter>", "价格", "<enter>", "地点", "<enter>", "促销", "<enter>"], "产品、价格、地点、促销"),
-    "mkt-4c-odd": (["<c>", "<enter>"], "C"),
-    "mkt-4p-multi": (["<a>", "<c>", "<e>", "<enter>"], "ACE"),
+    "mkt-4c-odd": (["<bank:c>", "<enter>"], "C"),
+    "mkt-4p-multi": (["<bank:ace>", "<enter>"], "ACE"),
     "mkt-4c-judge-true": (["<t>"], "对"),
     "mkt-4c-judge": (["<f>", "沟通", "<enter>"], "错，沟通"),
     "val-crm-short": (["以客户为中心", "<ctrl+s>"], "以客户为中心"),
@@ -67,14 +67,11 @@ def make_exam_app(bank, store, clock):
     return make
 
 
-async def act(pilot, actions: list[str]) -> None:
-    """Press "<key>"s and type everything else."""
-    for action in actions:
-        if action.startswith("<") and action.endswith(">"):
-            await pilot.press(action[1:-1])
-        else:
-            await type_text(pilot, action)
-    await pilot.pause()
+async def answer(pilot, screen: ExamScreen, question_id: str) -> None:
+    """Go to a question and answer it as ACTIONS says."""
+    number = number_of(screen, question_id)
+    await screen.go_to(number)
+    await act(pilot, *ACTIONS[question_id][0], presented=screen.session.question(number))
 
 
 def exam_screen(app) -> ExamScreen:
@@ -109,8 +106,7 @@ async def test_sit_a_paper_until_the_time_runs_out(make_exam_app, store, clock) 
         assert "剩余 10:00" in screen_text(app)
         answered = ["mkt-4p-list", "mkt-4c-odd", "mkt-4p-multi", "mkt-4c-judge-true"]
         for question_id in answered:
-            await screen.go_to(number_of(screen, question_id))
-            await act(pilot, ACTIONS[question_id][0])
+            await answer(pilot, screen, question_id)
         # Nothing is marked during the exam.
         shown = screen_text(app)
         assert "正确" not in shown and "参考答案" not in shown and "得分" not in shown
@@ -173,13 +169,20 @@ async def test_answers_are_saved_as_they_change_at_most_once_a_second(make_exam_
 
         await type_text(pilot, "以客户")
         assert short not in stored_answers(store, attempt)
+        navigator = screen.query_one("#navigator", QuestionNavigator)
         screen.tick()
+        # Not shown as saved until the store has committed it (issue 13 #6).
+        assert dict(navigator.states)[short] == "unsaved"
+        await pilot.pause()
         assert stored_answers(store, attempt)[short][0] == "以客户"  # the first change is saved on the next tick
+        assert dict(navigator.states)[short] == "answered"
         await type_text(pilot, "为中心")
         screen.tick()
+        await pilot.pause()
         assert stored_answers(store, attempt)[short][0] == "以客户"  # then no more than once per SAVE_INTERVAL
         now[0] += SAVE_INTERVAL
         screen.tick()
+        await pilot.pause()
         assert stored_answers(store, attempt)[short][0] == "以客户为中心"
 
         # Moving to another question saves at once, whatever the interval.
@@ -199,7 +202,7 @@ async def test_the_interval_timer_saves_without_help(make_exam_app, store) -> No
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = exam_screen(app)
-        numeric = number_of(screen, "val-stock")
+        numeric = next(q.number for q in screen.session.drawn.questions if q.question.type == "numeric")
         await screen.go_to(numeric)
         await type_text(pilot, "12")
         await pilot.pause(SAVE_INTERVAL + 0.5)
@@ -212,8 +215,7 @@ async def test_hand_in_asks_first_and_counts_unanswered_and_flagged(make_exam_ap
         await pilot.pause()
         screen = exam_screen(app)
         for question_id in ("mkt-4c-odd", "mkt-4c-judge-true"):
-            await screen.go_to(number_of(screen, question_id))
-            await act(pilot, ACTIONS[question_id][0])
+            await answer(pilot, screen, question_id)
         choice = number_of(screen, "mkt-4c-odd")
         await screen.go_to(choice)
         await pilot.press("ctrl+f")
@@ -315,9 +317,12 @@ async def test_resume_from_home_after_a_crash(make_exam_app, bank, store, clock)
         await screen.go_to(by_id["mkt-4p-list"])
         assert [blank.value for blank in screen.forms[by_id["mkt-4p-list"]].blanks()] == ["产品", "价格", "", "促销"]
         await screen.go_to(by_id["mkt-4c-odd"])
-        assert screen.forms[by_id["mkt-4c-odd"]].query_one(ChoiceList).highlighted == 2
+        # Options come back where this paper shows them (its own shuffled order).
+        [key] = shown_keys(screen.session.question(by_id["mkt-4c-odd"]), "c")
+        assert screen.forms[by_id["mkt-4c-odd"]].query_one(ChoiceList).highlighted == ord(key) - ord("a")
         await screen.go_to(by_id["mkt-4p-multi"])
-        assert screen.forms[by_id["mkt-4p-multi"]].query_one(ChoiceList).chosen == {0, 4}
+        ticked = {ord(key) - ord("a") for key in shown_keys(screen.session.question(by_id["mkt-4p-multi"]), "ae")}
+        assert screen.forms[by_id["mkt-4p-multi"]].query_one(ChoiceList).chosen == ticked
         await screen.go_to(by_id["mkt-4c-judge"])
         judge = screen.forms[by_id["mkt-4c-judge"]]
         assert judge.query_one("#correction", Input).value == "沟通" and judge.query_one("#false", Button).has_class("chosen")
@@ -371,7 +376,7 @@ async def test_home_entry_picks_a_paper_and_offers_an_unfinished_one(make_exam_a
         await pilot.press("enter")
         await pilot.pause()
         screen = exam_screen(app)
-        await act(pilot, ACTIONS[screen.session.question(1).question.id][0])
+        await answer(pilot, screen, screen.session.question(1).question.id)
         # Leave (the clock keeps running) and come back through the home entry.
         await pilot.press("escape")
         await pilot.pause()
@@ -399,10 +404,14 @@ async def test_hand_in_the_old_attempt_and_start_the_one_asked_for(make_exam_app
         assert "交卷，开始新的" in screen_text(app)
         await pilot.click("#submit")
         await pilot.pause()
+        # Handing in is never one stray click: it asks first (issue 14, bug 4).
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await pilot.pause()
         screen = exam_screen(app)
         assert screen.session.attempt_id != crashed.attempt_id and screen.session.drawn.seed == 11
         assert any("已交卷" in message for message in messages(app))
-    old, = (row for row in store.exam_attempts() if row["id"] == crashed.attempt_id)
+    (old,) = (row for row in store.exam_attempts() if row["id"] == crashed.attempt_id)
     assert old["submitted_at"] is not None and old["auto_submitted"] is False
 
 
@@ -410,8 +419,7 @@ async def sit_and_hand_in(app, pilot, question_ids: list[str]) -> ExamScreen:
     """Answer these questions, then hand in with the confirmation."""
     screen = exam_screen(app)
     for question_id in question_ids:
-        await screen.go_to(number_of(screen, question_id))
-        await act(pilot, ACTIONS[question_id][0])
+        await answer(pilot, screen, question_id)
     await pilot.press("ctrl+t")
     await pilot.pause()
     await pilot.press("y")
@@ -473,7 +481,7 @@ async def test_report_says_which_questions_went_to_the_notebook(make_exam_app, s
         screen = exam_screen(app)
         choice = number_of(screen, "mkt-4c-odd")
         await screen.go_to(choice)
-        await act(pilot, ["<a>", "<enter>"])  # wrong
+        await act(pilot, "<bank:a>", "<enter>", presented=screen.session.question(choice))  # wrong
         await pilot.press("ctrl+t", "y")
         await pilot.pause()
         assert isinstance(app.screen, ExamReportScreen)
@@ -580,7 +588,7 @@ async def test_markup_in_bank_and_answers_is_shown_literally(store, clock) -> No
             for option in getattr(drawn.question, "options", ()):
                 assert option in shown
             if drawn.question.id in typed:
-                await act(pilot, typed[drawn.question.id])
+                await act(pilot, *typed[drawn.question.id])
         await pilot.press("ctrl+t", "y")
         await pilot.pause()
         report_screen = app.screen
@@ -629,7 +637,7 @@ def test_revise_exam_unknown_paper_is_a_clear_error(bank_dir: Path, tmp_path: Pa
     requests = captured_runs(monkeypatch)
     assert main(["exam", "--bank", str(bank_dir), "--data-dir", str(tmp_path / "data"), "--paper", "minni"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith('revise: unknown paper "minni"') and 'did you mean "mini"' in err and "papers in this bank: mini" in err
+    assert err.startswith("revise") and 'unknown paper "minni"' in err and "“mini”" in err and "papers in this bank: mini" in err
     assert "Traceback" not in err and requests == []
 
 
@@ -665,3 +673,59 @@ async def test_a_repair_notice_stays_on_top_of_the_exam(bank, store, clock) -> N
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ExamScreen)
+
+
+async def test_disk_full_during_the_exam_is_retried_quietly_and_told_once(make_exam_app, store, clock) -> None:
+    """Issue 13 #6/#19: a refused save is never shown as saved, is retried in the background, and is reported once."""
+    from faults import failing_writes
+
+    app = make_exam_app(ExamRequest("mini"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = exam_screen(app)
+        screen.ticker.pause()  # this test ticks by hand
+        now = [1000.0]
+        screen.monotonic = lambda: now[0]
+        navigator = screen.query_one("#navigator", QuestionNavigator)
+        numeric = next(q.number for q in screen.session.drawn.questions if q.question.type == "numeric")
+        await screen.go_to(numeric)
+        with failing_writes(store, "disk-full"):
+            await type_text(pilot, "12")
+            for _ in range(8):  # two seconds of ticks
+                now[0] += 0.25
+                screen.tick()
+                await pilot.pause()
+            assert dict(navigator.states)[numeric] == "unsaved"
+            assert numeric not in stored_answers(store, screen.session.attempt_id)
+            failures = [message for message in messages(app) if "没能保存" in message]
+            assert len(failures) == 1 and "会自动重试" in failures[0]
+            await pilot.press("escape")  # the leave dialog does not claim everything is saved
+            await pilot.pause()
+            assert "有的答案还没能保存" in screen_text(app)
+            await pilot.press("n")
+            await pilot.pause()
+        now[0] += 5  # the disk has room again: the next tick saves it
+        screen.tick()
+        await pilot.pause()
+        assert stored_answers(store, screen.session.attempt_id)[numeric][0] == "12"
+        assert dict(navigator.states)[numeric] == "answered"
+
+
+async def test_adjusting_points_goes_to_the_question_being_read(make_exam_app, store) -> None:
+    """Issue 14 bug 3: `a` on one question never opens another question's adjustment."""
+    app = make_exam_app(ExamRequest("mini"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        exam = await sit_and_hand_in(app, pilot, ["mkt-4c-odd", "val-crm-short"])
+        report_screen = app.screen
+        choice, short = number_of(exam, "mkt-4c-odd"), number_of(exam, "val-crm-short")
+        report_screen.show_item(choice)
+        await pilot.pause()
+        await act(pilot, "<a>")
+        assert app.screen is report_screen  # no dialog for a question that cannot be adjusted ...
+        assert any(f"第 {choice} 题不能调整" in message for message in messages(app))  # ... and it says which
+        report_screen.show_item(short)
+        await pilot.pause()
+        await act(pilot, "<a>")
+        assert isinstance(app.screen, AdjustPointsDialog)
+        assert f"第 {short} 题" in screen_text(app)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import timezone
 
 import pytest
-from tui_helpers import FIXTURE_BANK, FIXTURES, SEED, SIZE, no_cursor_blink, type_text
+from tui_helpers import FIXTURE_BANK, FIXTURES, SEED, SIZE, no_cursor_blink, shown_keys, type_text
 
 from revise.sessions.exam import ExamSession
 from revise.tui.app import ExamRequest, build_app
@@ -59,7 +59,8 @@ def mid_paper(clock, *then: str):
         await pilot.press("enter")
         await type_text(pilot, "价格")
         await pilot.press("enter", "enter", "enter")  # two blanks left empty; the last Enter goes on
-        await pilot.press("c", "enter")
+        # Question 2 is the single choice: pick option C (the right one) wherever this paper shows it.
+        await pilot.press(*shown_keys(screen.session.question(2), "c"), "enter")
         await pilot.press("ctrl+b", "ctrl+f", "ctrl+n")
         await pilot.press("a")
         clock.advance(minutes=3, seconds=20)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.widgets import DataTable, Tree
-from tui_helpers import HOSTILE_BANK, SIZE, screen_text, type_text
+from tui_helpers import HOSTILE_BANK, SIZE, act, screen_text, type_text
 
 from revise.tui.screens.practice import FeedbackScreen, PracticeScreen, SummaryScreen
 from revise.tui.screens.statistics import StatisticsScreen
@@ -20,16 +20,6 @@ ANSWERS = {
     "markup-essay": ["[link=https://evil.example]论[/link]", "<ctrl+s>"],
     "markup-numeric": ["[b]9[/b]", "<enter>"],
 }
-
-
-async def act(pilot, actions: list[str]) -> None:
-    """Press "<key>"s and type everything else."""
-    for action in actions:
-        if action.startswith("<") and action.endswith(">"):
-            await pilot.press(action[1:-1])
-        else:
-            await type_text(pilot, action)
-    await pilot.pause()
 
 
 async def test_home_shows_markup_literally(make_app) -> None:
@@ -53,7 +43,7 @@ async def test_practice_and_feedback_show_markup_literally(make_app, store) -> N
             assert first_line in shown, (question_id, shown)
             for option in getattr(presented.question, "options", ()):
                 assert option in shown
-            await act(pilot, actions)
+            await act(pilot, *actions)
             assert isinstance(app.screen, FeedbackScreen), question_id
             feedback = screen_text(app)
             assert presented.question.explanation in feedback
@@ -74,7 +64,7 @@ async def test_feedback_shows_source_and_keypoints_literally(make_app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         app.open_screen(PracticeScreen(app.services, app.new_engine(queue=["markup-short", "markup-numeric"]), title="t"))
         await pilot.pause()
-        await act(pilot, ["[b]要点一[/b]", "<ctrl+s>"])
+        await act(pilot, "[b]要点一", "<ctrl+s>")
         shown = screen_text(app)
         assert "✓[b]要点一" in shown and "✗[/x]要点二" in shown
         assert "[b]源[/b].txt" in shown

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import Input, TextArea
-from tui_helpers import SIZE, screen_text, type_text
+from tui_helpers import SIZE, act, screen_text, shown_keys, type_text
 
 from revise.tui.display import VERDICT_WORDS
 from revise.tui.screens.practice import FeedbackScreen, PracticeScreen, SummaryScreen
@@ -28,27 +28,18 @@ async def open_session(app, pilot, *question_ids: str) -> PracticeScreen:
 
 
 def keys(*parts: str) -> list[str]:
-    """What the student does: "<name>" presses a key, anything else is typed text."""
+    """What the student does: "<name>" presses a key, "<bank:ac>" picks options by bank letter, anything else is typed text."""
     return list(parts)
-
-
-async def perform(pilot, actions: list[str]) -> None:
-    """Press the keys and type the texts of `actions`, in order."""
-    for action in actions:
-        if action.startswith("<") and action.endswith(">"):
-            await pilot.press(action[1:-1])
-        else:
-            await type_text(pilot, action)
 
 
 LOOP_CASES = [
     # question id, form class, key presses, response the grader gets, verdict
     ("mkt-4p-list", FillAnswer, keys("产品", "<enter>", "价格", "<enter>", "地点", "<enter>", "促销", "<enter>"), "产品、价格、地点、促销", "correct"),
-    ("mkt-4p-list", FillAnswer, keys("产品", "<tab>", "<tab>", "地点", "<enter>", "促销", "<enter>"), "产品、、地点、促销", "partial"),
-    ("mkt-4c-odd", ChoiceAnswer, keys("c", "<enter>"), "C", "correct"),
-    ("mkt-4c-odd", ChoiceAnswer, keys("<down>", "<enter>"), "A", "incorrect"),
-    ("mkt-4p-multi", MultiAnswer, keys("a", "c", "e", "<enter>"), "ACE", "correct"),
-    ("mkt-4p-multi", MultiAnswer, keys("a", "c", "<enter>"), "AC", "partial"),
+    ("mkt-4p-list", FillAnswer, keys("产品", "<tab>", "<tab>", "地点", "<enter>", "促销", "<enter>"), "产品、（空）、地点、促销", "partial"),
+    ("mkt-4c-odd", ChoiceAnswer, keys("<bank:c>", "<enter>"), "C", "correct"),
+    ("mkt-4c-odd", ChoiceAnswer, keys("<bank:a>", "<enter>"), "A", "incorrect"),
+    ("mkt-4p-multi", MultiAnswer, keys("<bank:ace>", "<enter>"), "ACE", "correct"),
+    ("mkt-4p-multi", MultiAnswer, keys("<bank:ac>", "<enter>"), "AC", "partial"),
     ("mkt-4p-tf", TrueFalseAnswer, keys("f"), "错", "correct"),
     ("mkt-4p-tf", TrueFalseAnswer, keys("t"), "对", "incorrect"),
     ("mkt-4c-judge", JudgeAnswer, keys("f", "沟通", "<enter>"), "错，沟通", "correct"),
@@ -72,8 +63,7 @@ async def test_practice_loop_for_every_type(make_app, store, question_id, form_c
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_session(app, pilot, question_id)
         assert type(screen.query_one("#answer")) is form_class
-        await perform(pilot, pressed)
-        await pilot.pause()
+        await act(pilot, *pressed, presented=screen.presented)
         assert isinstance(app.screen, FeedbackScreen), f"no feedback after {pressed}"
         assert app.screen.query_one("#verdict").has_class(verdict)
         shown = screen_text(app)
@@ -143,9 +133,8 @@ async def test_judge_correction_box_appears_only_after_wrong(make_app) -> None:
 async def test_override_rerates_the_answer(make_app, store, rating, key, expected_rating) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await open_session(app, pilot, "mkt-4c-odd")
-        await pilot.press("c", "enter")
-        await pilot.pause()
+        screen = await open_session(app, pilot, "mkt-4c-odd")
+        await act(pilot, "<bank:c>", "<enter>", presented=screen.presented)
         assert "良好 (Good)" in screen_text(app)
         await pilot.press(key)
         await pilot.pause()
@@ -168,14 +157,13 @@ async def test_session_from_home_key_and_summary(make_app, store, clock) -> None
         assert isinstance(app.screen, PracticeScreen)
         first = app.screen.presented
         assert first is not None and first.position == 1
-        assert "第 1/" in screen_text(app)
+        assert "第 1 题（还有" in screen_text(app)  # practice shows no moving total
         # Answer it (whatever it is) with an empty response: graded wrong, recorded.
         await pilot.press("ctrl+s")
         await pilot.pause()
         if not isinstance(app.screen, FeedbackScreen):
             # Choice and judgment forms need a pick before ctrl+s does anything.
-            await pilot.press("a", "enter") if isinstance(app.screen.query_one("#answer"), (ChoiceAnswer, MultiAnswer)) else await pilot.press("t")
-            await pilot.pause()
+            await act(pilot, "<a>", "<enter>") if isinstance(app.screen.query_one("#answer"), (ChoiceAnswer, MultiAnswer)) else await act(pilot, "<t>")
         assert isinstance(app.screen, FeedbackScreen)
         clock.advance(minutes=2)
         await pilot.press("escape")
@@ -192,9 +180,8 @@ async def test_session_from_home_key_and_summary(make_app, store, clock) -> None
 async def test_wrong_answers_are_listed_in_the_summary(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await open_session(app, pilot, "mkt-4c-odd", "mkt-4p-tf")
-        await pilot.press("a", "enter")
-        await pilot.pause()
+        screen = await open_session(app, pilot, "mkt-4c-odd", "mkt-4p-tf")
+        await act(pilot, "<bank:a>", "<enter>", presented=screen.presented)
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press("f")
@@ -212,9 +199,8 @@ async def test_skip_feedback_on_correct_setting(make_app, store) -> None:
     store.set_setting("skip_feedback_on_correct", True)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await open_session(app, pilot, "mkt-4c-odd", "mkt-4p-tf")
-        await pilot.press("c", "enter")
-        await pilot.pause()
+        screen = await open_session(app, pilot, "mkt-4c-odd", "mkt-4p-tf")
+        await act(pilot, "<bank:c>", "<enter>", presented=screen.presented)
         # Right: straight on to the next question, no feedback screen.
         assert isinstance(app.screen, PracticeScreen)
         assert app.screen.presented is not None and app.screen.presented.question.id == "mkt-4p-tf"
@@ -238,12 +224,10 @@ async def test_notebook_session(make_app, store) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         # Get two questions wrong, one right.
-        await open_session(app, pilot, "mkt-4c-odd", "mkt-4p-tf", "val-fixed")
-        for answer in (["a", "enter"], ["t"]):
-            await pilot.press(*answer)
-            await pilot.pause()
-            await pilot.press("enter")
-            await pilot.pause()
+        screen = await open_session(app, pilot, "mkt-4c-odd", "mkt-4p-tf", "val-fixed")
+        for answer in (["<bank:a>", "<enter>"], ["<t>"]):
+            await act(pilot, *answer, presented=screen.presented)
+            await act(pilot, "<enter>")
         await type_text(pilot, "20")
         await pilot.press("enter")
         await pilot.pause()
@@ -259,8 +243,7 @@ async def test_notebook_session(make_app, store) -> None:
             presented = app.screen.presented
             assert presented is not None and presented.reason == "notebook"
             served.append(presented.question.id)
-            await pilot.press(*(["c", "enter"] if presented.question.id == "mkt-4c-odd" else ["f"]))
-            await pilot.pause()
+            await act(pilot, *(["<bank:c>", "<enter>"] if presented.question.id == "mkt-4c-odd" else ["<f>"]), presented=presented)
             assert "再答对一次即移出错题本" in screen_text(app)
             await pilot.press("enter")
             await pilot.pause()
@@ -279,7 +262,7 @@ async def test_notebook_from_home_when_empty(make_app) -> None:
 
 
 def test_fill_response_keeps_each_blank_in_its_place() -> None:
-    from revise.grading.response import Response
+    from revise.bank.response import Response
 
     response = Response(blanks=("产品", "", "地点"))
     assert response.display() == "产品、（空）、地点"
@@ -288,7 +271,7 @@ def test_fill_response_keeps_each_blank_in_its_place() -> None:
 
 
 def test_judge_response() -> None:
-    from revise.grading.response import Response
+    from revise.bank.response import Response
 
     assert Response(judgment=True).display() == "对"
     assert Response(judgment=False).display() == "错"
@@ -302,15 +285,17 @@ async def test_multi_click_ticks_and_enter_submits(make_app, store) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_session(app, pilot, "mkt-4p-multi")
         options = screen.query_one(ChoiceList)
-        await pilot.click(ChoiceList, offset=(3, 1))  # the first option (inside the border)
+        await pilot.click(ChoiceList, offset=(3, 1))  # the first option shown (inside the border)
         await pilot.click(ChoiceList, offset=(3, 3))  # the third
         await pilot.pause()
         assert isinstance(app.screen, PracticeScreen)  # clicking never submits
         assert options.positions() == {0, 2}
+        order = screen.presented.order
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, FeedbackScreen)
-    assert store.history("mkt-4p-multi")[0].response == "AC"
+    # Logged by bank letters: the options shown first and third.
+    assert store.history("mkt-4p-multi")[0].response == "".join(sorted(chr(ord("A") + order[position]) for position in (0, 2)))
 
 
 async def test_choice_click_picks_and_submits(make_app, store) -> None:
@@ -318,8 +303,9 @@ async def test_choice_click_picks_and_submits(make_app, store) -> None:
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await open_session(app, pilot, "mkt-4c-odd")
-        await pilot.click(ChoiceList, offset=(3, 3))  # C
+        screen = await open_session(app, pilot, "mkt-4c-odd")
+        [key] = shown_keys(screen.presented, "c")
+        await pilot.click(ChoiceList, offset=(3, 1 + ord(key) - ord("a")))  # the row showing bank option C
         await pilot.pause()
         assert isinstance(app.screen, FeedbackScreen)
         assert app.screen.query_one("#verdict").has_class("correct")
@@ -350,8 +336,7 @@ async def test_a_store_failure_is_reported_and_the_question_stays(make_app, stor
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_session(app, pilot, "mkt-4c-odd")
         monkeypatch.setattr(store, "record_answer", broken)
-        await pilot.press("c", "enter")
-        await pilot.pause()
+        await act(pilot, "<bank:c>", "<enter>", presented=screen.presented)
         assert app.screen is screen  # no feedback for an answer that was not saved
         assert any("disk full" in str(notification.message) for notification in app._notifications)
         monkeypatch.undo()
@@ -373,3 +358,51 @@ async def test_escape_with_a_half_typed_answer_asks_first(make_app) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert type(app.screen).__name__ == "HomeScreen"  # nothing was answered: straight home
+
+
+async def test_a_locked_database_shows_a_waiting_state_and_the_screen_stays_alive(make_app, store, monkeypatch) -> None:
+    """Issue 13 #16: the save waits in a worker; the screen says so, and the answer is shown only once committed."""
+    import asyncio
+    import threading
+
+    released = threading.Event()
+    real_record = store.record_answer
+
+    def locked(**answer):
+        released.wait(10)  # another program holds the write lock
+        return real_record(**answer)
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_session(app, pilot, "mkt-4p-tf")
+        monkeypatch.setattr(store, "record_answer", locked)
+        await pilot.press("f")
+        await asyncio.sleep(0.8)  # not pilot.pause(): that waits for the save itself
+        assert app.screen is screen  # no feedback for an answer not yet saved
+        assert "正在保存" in screen_text(app) and "还没保存" in screen_text(app)
+        await pilot.press("f")  # the event loop still answers keys; a second submit is ignored
+        released.set()
+        await pilot.pause()
+        assert isinstance(app.screen, FeedbackScreen)
+        assert "正在保存" not in screen_text(app)
+    assert [row.response for row in store.history("mkt-4p-tf")] == ["错"]
+
+
+async def test_appeal_from_feedback_is_logged_rated_good_and_leaves_the_notebook(make_app, store) -> None:
+    """判我对 (issue 11 #5): on the feedback of a wrong answer, logged with the original verdict; the summary counts it."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_session(app, pilot, "mkt-4p-tf")
+        await act(pilot, "<t>")  # wrong
+        assert isinstance(app.screen, FeedbackScreen)
+        assert "判我对" in screen_text(app)
+        await act(pilot, "<r>")
+        shown = screen_text(app)
+        assert "判我对（已申诉）" in shown and "原判 ✗ 错误" in shown and "已移出错题本" in shown
+        await act(pilot, "<enter>")
+        assert isinstance(app.screen, SummaryScreen)
+        assert "判我对 1" in screen_text(app) and "✓ 正确 1" in screen_text(app)
+    [appeal] = store.appeals()
+    assert (appeal["question_id"], appeal["original_verdict"], appeal["response"]) == ("mkt-4p-tf", "incorrect", "对")
+    assert store.history("mkt-4p-tf")[-1].rating == 3  # Good
+    assert "mkt-4p-tf" not in store.notebook_ids()

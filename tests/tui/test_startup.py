@@ -64,7 +64,7 @@ def test_unwritable_data_dir_is_a_clear_error(tmp_path: Path, capsys: pytest.Cap
     code = main(["--bank", str(FIXTURE_BANK), "--data-dir", str(not_a_dir / "data")])
     captured = capsys.readouterr()
     assert code == 1
-    assert captured.err.startswith("revise: ") and "data" in captured.err
+    assert captured.err.startswith("revise") and "data" in captured.err
     assert "Traceback" not in captured.err + captured.out
 
 
@@ -73,7 +73,8 @@ def test_broken_bank_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixt
     bank.write_text("chapter: x\nquestions:\n  - {id: a, type: choice, prompt: p, options: [x], answer: Z}\n", encoding="utf-8")
     code = main(["--bank", str(bank), "--data-dir", str(tmp_path / "data")])
     assert code == 1
-    assert "error" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "错误" in err and "revise validate" in err
 
 
 def test_cli_opens_the_store_and_passes_notices_to_the_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -107,27 +108,33 @@ def fake_app_run(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 def test_bank_cache_is_used_and_invalidated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's start reads the bank from the JSON cache, reloads a stale or damaged one, and removes old pickles."""
     import shutil
 
-    import revise.commands.app as app_command
+    import revise.bank.cache as cache_module
 
     bank = tmp_path / "bank"
     shutil.copytree(FIXTURE_BANK, bank)
     data_dir = tmp_path / "data"
+    cache_dir = data_dir / "cache"
     arguments = ["--bank", str(bank), "--data-dir", str(data_dir)]
     sizes = fake_app_run(monkeypatch)
 
+    # A pickle an earlier version left (pickle can run code: never read, removed at start).
+    cache_dir.mkdir(parents=True)
+    (cache_dir / "bank-0123.pickle").write_bytes(b"old pickle")
     assert main(arguments) == 0
-    [cache] = (data_dir / "cache").glob("bank-*.pickle")
+    assert not list(cache_dir.glob("bank-*.pickle"))
+    [cache] = cache_dir.glob("bank-*.json")
 
-    real_loader = app_command.load_bank_or_report
+    real_loader = cache_module.load_bank
     calls: list[object] = []
 
-    def counting_loader(args):
+    def counting_loader(*args: object, **kwargs: object):
         calls.append(args)
-        return real_loader(args)
+        return real_loader(*args, **kwargs)
 
-    monkeypatch.setattr(app_command, "load_bank_or_report", counting_loader)
+    monkeypatch.setattr(cache_module, "load_bank", counting_loader)
     assert main(arguments) == 0
     assert calls == []  # served from the cache
 
@@ -136,14 +143,44 @@ def test_bank_cache_is_used_and_invalidated(tmp_path: Path, monkeypatch: pytest.
     chapter.write_text(chapter.read_text(encoding="utf-8").replace("企业80%的销售业绩", "企业八成的销售业绩"), encoding="utf-8")
     assert main(arguments) == 0
     assert len(calls) == 1
-    [new_cache] = (data_dir / "cache").glob("bank-*.pickle")
+    [new_cache] = cache_dir.glob("bank-*.json")
     assert new_cache != cache
     assert sizes == [11, 11, 11]
 
     # A damaged cache is ignored, never fatal.
-    new_cache.write_bytes(b"not a pickle")
+    new_cache.write_text("{not json", encoding="utf-8")
     assert main(arguments) == 0
     assert len(calls) == 2
+    assert sizes == [11, 11, 11, 11]
+
+
+def test_stale_temporary_cache_files_are_removed_at_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import time
+
+    data_dir = tmp_path / "data"
+    cache_dir = data_dir / "cache"
+    cache_dir.mkdir(parents=True)
+    stale = cache_dir / ".bank-left-over.tmp"
+    stale.write_text("half a cache")
+    hours_ago = time.time() - 3 * 3600
+    os.utime(stale, (hours_ago, hours_ago))
+    fake_app_run(monkeypatch)
+    assert main(["--bank", str(FIXTURE_BANK), "--data-dir", str(data_dir)]) == 0
+    assert not stale.exists()
+
+
+def test_script_option_reaches_the_app_and_is_remembered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from revise.progress.store import Store
+    from revise.tui.app import ReviseApp
+
+    seen: list[bool] = []
+    monkeypatch.setattr(ReviseApp, "run", lambda self, *a, **k: seen.append(self.services.show.traditional))
+    data_dir = tmp_path / "data"
+    assert main(["--bank", str(FIXTURE_BANK), "--data-dir", str(data_dir), "--script", "traditional"]) == 0
+    assert seen == [True]
+    with Store.open(data_dir) as store:
+        assert store.get_setting("display_script") == "traditional"
 
 
 def test_bank_with_errors_is_not_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
@@ -152,4 +189,4 @@ def test_bank_with_errors_is_not_cached(tmp_path: Path, monkeypatch: pytest.Monk
     fake_app_run(monkeypatch)
     assert main(["--bank", str(bank), "--data-dir", str(tmp_path / "data")]) == 1
     assert not list((tmp_path / "data").glob("cache/bank-*"))
-    assert "error" in capsys.readouterr().err
+    assert "错误" in capsys.readouterr().err

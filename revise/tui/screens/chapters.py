@@ -15,12 +15,13 @@ from textual.widgets import Label, Select, Tree
 
 from revise.bank.model import TYPE_LABELS
 from revise.tui.display import percent
+from revise.tui.messages import StartPractice
 from revise.tui.widgets.keyfooter import KeyFooter
 from revise.tui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
     from revise.progress.mastery import GroupMastery
-    from revise.tui.app import ReviseApp
+    from revise.tui.services import Services
 
 ALL_TYPES = "all"
 
@@ -49,7 +50,9 @@ class ChapterPickScreen(Screen[None]):
         Binding("y", "focus_types", "题型", id="chapters.types", tooltip="Choose a question type"),
     ]
 
-    app: ReviseApp  # type: ignore[assignment]
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.services = services
 
     def compose(self) -> ComposeResult:
         """Build the widgets."""
@@ -78,13 +81,12 @@ class ChapterPickScreen(Screen[None]):
         tree.cursor_line = 0
 
     def refresh_text(self) -> None:
-        """(Re)build the tree in the current display script, with counts from the store."""
-        from revise.clock import local_zone
+        """(Re)build the tree with counts from the store."""
         from revise.progress.mastery import compute_mastery
 
-        app = self.app
+        app = self.services
         now = app.clock()
-        report = compute_mastery(app.bank, app.store, now=now, tz=app.tz or local_zone(now))
+        report = compute_mastery(app.bank, app.store, now=now, tz=app.zone(now))
         chapters = {group.key: group for group in report.chapters}
         tree: Tree[Scope] = self.query_one(Tree)
         tree.clear()
@@ -93,11 +95,11 @@ class ChapterPickScreen(Screen[None]):
             if chapter.title in seen:
                 continue
             seen.add(chapter.title)
-            label = Text(app.show(chapter.title), style="bold")
+            label = Text(chapter.title, style="bold")
             label.append(counts_text(chapters.get(chapter.title)), style="dim")
             node = tree.root.add(label, data=Scope("chapter", chapter.title, chapter.title))
             for concept in chapter.concepts:
-                concept_label = Text(app.show(concept.name))
+                concept_label = Text(concept.name)
                 concept_label.append(counts_text(report.concepts.get(concept.id)), style="dim")
                 node.add_leaf(concept_label, data=Scope("concept", concept.id, concept.name))
         tree.root.expand()
@@ -123,4 +125,4 @@ class ChapterPickScreen(Screen[None]):
         title = f"章节练习：{scope.name}"
         if types:
             title += f"（{TYPE_LABELS[types[0]]}）"
-        self.app.start_practice(filters=filters, title=title, everything_when_idle=True)
+        self.post_message(StartPractice(filters=filters, title=title, everything_when_idle=True))

@@ -1,53 +1,47 @@
-"""模拟考试: picking a paper, the timed exam screen, and the ways into an attempt (start, resume, handed in while away).
+"""模拟考试: the timed exam screen.
 
 The screen never grades. It shows each question with the same answer form as
 practice, minus the feedback; saves what the student enters through
-:class:`revise.sessions.exam.ExamSession` as it changes (at most about a second of
-typing is ever unsaved, and everything is saved on moving to another question
-or handing in); and hands the paper in when the student confirms or the time
-is up. The countdown reads ``app.clock`` on every tick, so tests move time by
-moving that clock.
+:class:`revise.sessions.exam.ExamSession` as it changes (at most about a second
+of typing is ever unsaved, and everything is saved on moving to another
+question or handing in); and hands the paper in when the student confirms or
+the time is up, then posts :class:`revise.tui.messages.ExamHandedIn` for the
+app to show the report. The countdown reads the services' clock on every tick,
+so tests move time by moving that clock.
+
+Every store call (saving, flagging, handing in) runs on one background thread,
+in order, so a database locked by another program never freezes the countdown
+(issue 13, #16). An answer is shown as saved (✓) only once the store has
+committed it; until then its number shows "!", failed saves are retried on
+the ticks that follow, and the student is told once (#6, #19).
 """
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
-from math import ceil
-from typing import TYPE_CHECKING
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
-from textual.widgets.option_list import Option
+from textual.widgets import Button, Input, Label, Static, TextArea
 
+from revise.bank.response import Response
 from revise.progress.store import StoreError
-from revise.sessions.exam import WARNINGS_AT, ExamError, ExamSession, resume_or_abandon
-from revise.tui.display import plain
-from revise.tui.screens.dialogs import NoticeDialog
-from revise.tui.screens.exam_dialogs import ConfirmDialog, GotoDialog, ResumeExamDialog
-from revise.tui.widgets.answers import (
-    BLANK_SEPARATOR,
-    EMPTY_BLANK,
-    FORMS,
-    JUDGE_CORRECTION_SEPARATOR,
-    JUDGE_TRUE,
-    AnswerForm,
-    ChoiceAnswer,
-    ChoiceList,
-    FillAnswer,
-    JudgeAnswer,
-    MultiAnswer,
-    NumericAnswer,
-    TextAnswer,
-    TrueFalseAnswer,
-)
+from revise.sessions.exam import WARNINGS_AT, ExamReport, ExamSession
+from revise.tui.background import in_background
+from revise.tui.display import plain, points_text
+from revise.tui.exam_time import countdown_text
+from revise.tui.messages import ExamHandedIn, report_problem
+from revise.tui.widgets.answers import FORMS, AnswerForm, TrueFalseAnswer
+from revise.tui.widgets.dialogs import ConfirmDialog, GotoDialog
 from revise.tui.widgets.keyfooter import KeyFooter
 from revise.tui.widgets.navigator import EXAM_LEGEND, QuestionNavigator
 from revise.tui.widgets.titlebar import TitleBar
@@ -55,55 +49,28 @@ from revise.tui.widgets.titlebar import TitleBar
 if TYPE_CHECKING:
     from textual.timer import Timer
 
-    from revise.bank.papers import Paper
-    from revise.sessions.exam import ExamReport
-    from revise.tui.app import ExamRequest, ReviseApp
+    from revise.tui.services import Services
+
+__all__ = ["SAVE_INTERVAL", "ExamScreen", "countdown_text", "numbers_text"]
 
 # How often the countdown is redrawn and the current answer checked for changes.
 TICK_SECONDS = 0.25
 # A changed answer is saved at most this often while the student types (and at once on leaving the question).
 SAVE_INTERVAL = 1.0
+# After the store refused a save or the hand-in, wait this long before trying again (quietly).
+RETRY_SECONDS = 2.0
 MAX_NUMBERS_LISTED = 12
-
-
-# -- small helpers ------------------------------------------------------------------------
-
-
-def countdown_text(remaining: timedelta) -> str:
-    """Time left as "mm:ss" (or "h:mm:ss"), rounded up so that 00:00 means the time is up."""
-    seconds = max(0, ceil(remaining.total_seconds()))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+T = TypeVar("T")
 
 
 def numbers_text(numbers: Iterable[int]) -> str:
-    """"第 2、5、7 题" (long lists are cut short)."""
+    """ "第 2、5、7 题" (long lists are cut short)."""
     numbers = list(numbers)
     shown = "、".join(str(number) for number in numbers[:MAX_NUMBERS_LISTED])
     if len(numbers) > MAX_NUMBERS_LISTED:
         shown += f" 等 {len(numbers)} 题"
         return f"第 {shown}"
     return f"第 {shown} 题"
-
-
-def points_text(points: float) -> str:
-    """Points without trailing zeros: 2, 2.5, 2.67."""
-    return f"{round(points, 2):g}"
-
-
-def local_time(app: ReviseApp, moment: datetime, pattern: str = "%H:%M") -> str:
-    """A stored (UTC) moment in the student's time zone."""
-    from revise.clock import local_zone
-
-    return moment.astimezone(app.tz or local_zone(moment)).strftime(pattern)
-
-
-def new_seed(app: ReviseApp) -> int:
-    """The seed of a freshly drawn paper: random, or the app's fixed seed (tests)."""
-    if app.rng_seed is not None:
-        return app.rng_seed
-    return random.SystemRandom().randrange(1, 1_000_000)
 
 
 # -- the answer forms, exam edition -------------------------------------------------------
@@ -129,10 +96,10 @@ EXAM_FORMS: dict[str, type[AnswerForm]] = {qtype: _exam_form_class(form) for qty
 
 def exam_wording(form: AnswerForm) -> None:
     """Say "next question" where the practice form says "submit": nothing is marked until the paper is handed in."""
-    for label in form.query(".hint"):
-        text = str(getattr(label, "content", ""))
+    for label in form.query(".hint").results(Label):
+        text = str(label.content)
         if "提交" in text:
-            label.update(plain(text.replace("提交", "下一题")))  # type: ignore[attr-defined]
+            label.update(plain(text.replace("提交", "下一题")))
     for button in form.query("#submit").results(Button):
         button.label = "下一题 (ctrl+s)"
     for area in form.query(TextArea):
@@ -143,253 +110,28 @@ def exam_wording(form: AnswerForm) -> None:
 
 def mark_judgment(form: AnswerForm) -> None:
     """Show which of 对/错 is chosen (the practice form moves on at once and never needs to)."""
-    if not isinstance(form, TrueFalseAnswer):
-        return
-    form.query_one("#true", Button).set_class(form.judgment is True, "chosen")
-    form.query_one("#false", Button).set_class(form.judgment is False, "chosen")
-    if isinstance(form, JudgeAnswer):
-        form.query_one("#correction-row").set_class(form.judgment is not False, "hidden")
-
-
-def current_response(form: AnswerForm) -> str:
-    """The form's response, or "" while nothing is entered (an unjudged 对/错 or all blanks empty)."""
-    if isinstance(form, TrueFalseAnswer) and form.judgment is None:
-        return ""
-    if isinstance(form, FillAnswer) and not any(blank.value.strip() for blank in form.blanks()):
-        return ""
-    return form.response()
-
-
-def letter_index(character: str) -> int:
-    """0 for A, 1 for B… (-1 for anything else)."""
-    upper = character.upper()
-    return ord(upper) - ord("A") if "A" <= upper <= "Z" else -1
-
-
-def restore_response(form: AnswerForm, response: str) -> None:
-    """Put a saved response back into its (mounted) form, e.g. when an attempt is resumed."""
-    if not response:
-        return
     if isinstance(form, TrueFalseAnswer):
-        form.judgment = response.strip() == JUDGE_TRUE
-        if isinstance(form, JudgeAnswer) and not form.judgment:
-            form.query_one("#correction", Input).value = response.partition(JUDGE_CORRECTION_SEPARATOR)[2]
-        mark_judgment(form)
-    elif isinstance(form, MultiAnswer):
-        chooser = form.query_one(ChoiceList)
-        for character in response:
-            index = letter_index(character)
-            if 0 <= index < len(chooser.texts) and index not in chooser.chosen:
-                chooser.action_letter(index)
-    elif isinstance(form, ChoiceAnswer):
-        index = letter_index(response.strip()[:1])
-        chooser = form.query_one(ChoiceList)
-        if 0 <= index < len(chooser.texts):
-            chooser.highlighted = index
-    elif isinstance(form, FillAnswer):
-        blanks = form.blanks()
-        parts = [response] if len(blanks) == 1 else response.split(BLANK_SEPARATOR)
-        if len(parts) > len(blanks):  # an answer that itself contained the separator
-            parts = parts[: len(blanks) - 1] + [BLANK_SEPARATOR.join(parts[len(blanks) - 1 :])]
-        for blank, part in zip(blanks, parts):
-            blank.value = "" if part == EMPTY_BLANK else part
-    elif isinstance(form, TextAnswer):
-        form.query_one(TextArea).load_text(response)
-    elif isinstance(form, NumericAnswer):
-        form.query_one("#number", Input).value = response
+        form.show_judgment()
 
 
-# -- ways into an attempt ------------------------------------------------------------------
+def current_response(form: AnswerForm) -> Response:
+    """The form's response; an empty Response while nothing is entered (an unjudged 对/错 or all blanks empty)."""
+    response = form.response()
+    return response if response.has_answer() else Response()
 
 
-def start_exam(app: ReviseApp, paper_id: str, *, minutes: int | None = None, seed: int | None = None) -> ExamSession | None:
-    """Draw the paper, record the attempt with its deadline and open the exam screen."""
-    paper = app.bank.papers.get(paper_id)
-    if paper is None:
-        app.notify(f"题库里没有试卷“{paper_id}”", title="模拟考试", severity="error", markup=False)
-        return None
-    try:
-        session = ExamSession.start(app.bank, app.store, paper, seed=new_seed(app) if seed is None else seed, minutes=minutes, clock=app.clock)
-    except (ExamError, StoreError, ValueError) as error:
-        app.notify(f"没能开始考试：{error}", title="模拟考试", severity="error", timeout=10, markup=False)
-        return None
-    app.open_screen(ExamScreen(session))
-    total_minutes = round((session.deadline - app.clock()).total_seconds() / 60)
-    app.notify(f"开始计时：{total_minutes} 分钟，截止 {local_time(app, session.deadline)}。", title=app.show(paper.title), timeout=5, markup=False)
-    return session
+def saved_response(session: ExamSession, number: int) -> Response:
+    """What is saved for question `number`, as a Response.
 
-
-def unfinished_session(app: ReviseApp) -> tuple[ExamSession | None, str | None]:
-    """The newest attempt never handed in, reopened; or (None, why it cannot be reopened); or (None, None)."""
-    try:
-        return resume_or_abandon(app.bank, app.store, clock=app.clock)
-    except StoreError as error:
-        return None, f"读取上次的考试记录失败：{error}"
-
-
-def hand_in(app: ReviseApp, session: ExamSession, *, auto: bool, away: bool = False, show_report: bool = True) -> ExamReport | None:
-    """Submit an attempt and (unless told not to) open its report; `away`: the time ran out while the app was closed."""
-    try:
-        report = session.submit(auto=auto)
-    except StoreError as error:
-        app.push_screen(NoticeDialog("没能交卷", f"{error}\n\n答案都已保存；下次打开“模拟考试”时会再试。"))
-        return None
-    if show_report:
-        from revise.tui.screens.exam_report import ExamReportScreen
-
-        app.open_screen(ExamReportScreen(report, session))
-    if away:
-        app.push_screen(NoticeDialog(
-            "上次的模拟考试已自动交卷",
-            f"《{app.show(report.paper_title)}》的考试时间在你离开时已经到了（截止 {local_time(app, session.deadline, '%m-%d %H:%M')}），"
-            f"已按保存的答案交卷。\n\n得分 {points_text(report.total)} / {points_text(report.max_total)}。",
-        ))
-    return report
-
-
-def offer(app: ReviseApp, session: ExamSession, *, then: Callable[[], object] | None = None) -> None:
-    """Handle an unfinished attempt: hand it in if its time is up, else ask whether to resume it.
-
-    `then` is what the student was about to do (start another paper): when they
-    choose to hand the old attempt in, that happens next instead of its report.
+    The session keeps the display text; the structured answer of this run is
+    kept by the screen, so this is read only when an attempt is resumed.
     """
-    if session.expired:
-        hand_in(app, session, auto=True, away=True)
-        return
-    title = app.show(session.drawn.paper.title)
-    answered = len(session.numbers) - len(session.unanswered())
-    flagged = f"，{len(session.flags)} 题标记待检查" if session.flags else ""
-    message = (
-        f"《{title}》还没有交卷。\n"
-        f"剩余时间 {countdown_text(session.remaining())}，截止 {local_time(app, session.deadline)}（离开期间计时没有暂停）。\n"
-        f"已答 {answered}/{len(session.numbers)} 题{flagged}。"
-    )
+    structured = getattr(session, "response_of", None)
+    if structured is not None:  # a session that keeps Responses itself
+        return structured(number) or Response()
+    from revise.tui.exam_time import response_from_text
 
-    def chosen(choice: str | None) -> None:
-        if choice == "resume":
-            app.open_screen(ExamScreen(session))
-        elif choice == "submit":
-            report = hand_in(app, session, auto=False, show_report=then is None)
-            if report is not None and then is not None:
-                then()
-                app.notify(
-                    f"上次的《{title}》已交卷：{points_text(report.total)}/{points_text(report.max_total)} 分（成绩单在 统计 › 模拟考试）。",
-                    timeout=8,
-                    markup=False,
-                )
-
-    app.push_screen(ResumeExamDialog("有一场模拟考试还没交卷", message, submit_label="交卷，开始新的" if then else "现在交卷"), chosen)
-
-
-def offer_unfinished(app: ReviseApp) -> bool:
-    """At start: offer the unfinished attempt, if there is one (or hand it in when its time ran out). True if there was."""
-    session, problem = unfinished_session(app)
-    if problem:
-        app.push_screen(NoticeDialog("无法继续上次的模拟考试", problem))
-    if session is None:
-        return False
-    offer(app, session)
-    return True
-
-
-def open_exam(app: ReviseApp, request: ExamRequest) -> None:
-    """The way into an exam (home entry, palette, ``revise exam``): an unfinished attempt first, then the paper asked for or the picker."""
-
-    def proceed() -> None:
-        if request.paper_id is None:
-            app.open_screen(PaperPickScreen(minutes=request.minutes, seed=request.seed))
-        else:
-            start_exam(app, request.paper_id, minutes=request.minutes, seed=request.seed)
-
-    session, problem = unfinished_session(app)
-    if session is not None:
-        offer(app, session, then=proceed if request.paper_id is not None else None)
-        return
-    proceed()
-    if problem:
-        app.push_screen(NoticeDialog("无法继续上次的模拟考试", problem))
-
-
-# -- picking a paper ------------------------------------------------------------------------
-
-
-def paper_summary(paper: Paper) -> str:
-    """"90分钟 · 31题 · 满分100分"."""
-    return f"{paper.minutes}分钟 · {paper.question_count}题 · 满分{points_text(paper.total_points)}分"
-
-
-class PaperPickScreen(Screen[None]):
-    """The bank's papers with their time and marks; Enter starts one with a freshly drawn set of questions."""
-
-    BINDINGS = [
-        Binding("escape", "app.home", "返回", id="papers.back", tooltip="Back to the home screen"),
-    ]
-
-    app: ReviseApp  # type: ignore[assignment]
-
-    def __init__(self, *, minutes: int | None = None, seed: int | None = None) -> None:
-        super().__init__()
-        self.minutes = minutes
-        self.seed = seed
-
-    def compose(self) -> ComposeResult:
-        """Build the widgets."""
-        show = self.app.show
-        papers = list(self.app.bank.papers.values())
-        yield TitleBar()
-        if not papers:
-            yield Static("题库里没有试卷。试卷放在题库的 papers/ 目录里（格式见 docs/bank-format.md）。", classes="empty-note", markup=False)
-        else:
-            yield Label("选一份试卷，Enter 开始计时；题目每次随机抽取。", classes="hint")
-            last = self._last_scores()
-            options = []
-            for paper in papers:
-                summary = paper_summary(paper) if self.minutes is None else paper_summary(paper).replace(f"{paper.minutes}分钟", f"{self.minutes}分钟")
-                if paper.id in last:
-                    summary += f" · 上次 {last[paper.id]}"
-                options.append(Option(Content.assemble((show(paper.title), "bold"), "\n", (f"  {summary}", "$text-muted")), id=paper.id))
-            yield OptionList(*options, id="papers", markup=False)
-            yield Static(id="paper-detail", markup=False)
-        yield KeyFooter()
-
-    def _last_scores(self) -> dict[str, str]:
-        """The latest score per paper id, as "62/100"."""
-        scores: dict[str, str] = {}
-        for row in self.app.store.exam_attempts():  # newest first
-            if row["score"] is not None and row["paper_id"] not in scores:
-                scores[row["paper_id"]] = f"{points_text(row['score'])}/{points_text(row['max_score'])}"
-        return scores
-
-    def on_mount(self) -> None:
-        """Set the subtitle and focus the list."""
-        self.sub_title = "模拟考试"
-        lists = self.query("#papers")
-        if lists:
-            lists.first().focus()
-            self._describe(next(iter(self.app.bank.papers.values())))
-
-    def _describe(self, paper: Paper) -> None:
-        show = self.app.show
-        lines = [f"{show(section.title)}  {section.count}题 × {points_text(section.points)}分" for section in paper.sections]
-        if paper.description:
-            lines.insert(0, show(paper.description))
-        self.query_one("#paper-detail", Static).update(plain("\n".join(lines)))
-
-    @on(OptionList.OptionHighlighted, "#papers")
-    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        event.stop()
-        paper = self.app.bank.papers.get(event.option.id or "")
-        if paper is not None:
-            self._describe(paper)
-
-    @on(OptionList.OptionSelected, "#papers")
-    def _selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option.id:
-            start_exam(self.app, event.option.id, minutes=self.minutes, seed=self.seed)
-
-
-# -- the exam -------------------------------------------------------------------------------
+    return response_from_text(session.question(number).question, session.responses.get(number, ""))
 
 
 class ExamScreen(Screen[None]):
@@ -405,20 +147,27 @@ class ExamScreen(Screen[None]):
         Binding("f1", "leave", "首页", id="exam.home", show=False, tooltip="Leave the exam for now; the clock keeps running"),
     ]
 
-    app: ReviseApp  # type: ignore[assignment]
-
     # The clock that spaces out saves while typing (real time, unlike the exam's clock; tests replace it).
     monotonic = staticmethod(time.monotonic)
 
-    def __init__(self, session: ExamSession) -> None:
+    def __init__(self, services: Services, session: ExamSession) -> None:
         super().__init__()
+        self.services = services
         self.session = session
+        # What each question's form held when last saved (compared on every tick, never re-parsed).
+        self.saved: dict[int, Response] = {}
         self.current = 0
         self.forms: dict[int, AnswerForm] = {}
         self._last_save = float("-inf")  # monotonic time of the last save
         self._warned: set[timedelta] = set()
         self._finishing = False
         self._save_failed = False
+        # Answers changed here that the store does not hold yet (shown "!", never ✓).
+        self.unsaved: set[int] = set()
+        self._saving: int | None = None  # the question whose save is on its way
+        self._retry_at = float("-inf")  # monotonic time before which a refused call is not tried again
+        # One thread, so store calls happen one after another in the order made.
+        self._store_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="exam-store")
         # The interval timer that calls tick (tests pause it and tick by hand).
         self.ticker: Timer | None = None
 
@@ -436,7 +185,7 @@ class ExamScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         """Show the first unanswered question and start the clock."""
-        self.sub_title = f"模拟考试 · {self.app.show(self.session.drawn.paper.title)}"
+        self.sub_title = f"模拟考试 · {self.session.drawn.paper.title}"
         remaining = self.session.remaining()
         # Warnings already passed (a resumed attempt, a very short paper) are not given late.
         self._warned = {threshold for threshold in WARNINGS_AT if remaining <= threshold}
@@ -448,7 +197,7 @@ class ExamScreen(Screen[None]):
     # -- showing questions -------------------------------------------------------------
 
     def _states(self) -> list[tuple[int, str]]:
-        return [(number, self.session.state(number)) for number in self.session.numbers]
+        return [(number, "unsaved" if number in self.unsaved else self.session.state(number)) for number in self.session.numbers]
 
     @property
     def total(self) -> int:
@@ -464,12 +213,16 @@ class ExamScreen(Screen[None]):
         form = self.forms.get(number)
         if form is None:
             drawn = self.session.question(number)
-            form = EXAM_FORMS[drawn.question.type](drawn.question, drawn.prompt, self.app.show, id=f"answer-{number}")
+            order = getattr(drawn, "order", None)  # a paper drawn with shuffled options says how they are shown
+            form = EXAM_FORMS[drawn.question.type](drawn.question, drawn.prompt, order=order, id=f"answer-{number}")
             self.forms[number] = form
             form.display = False
             await area.mount(form)
             exam_wording(form)
-            restore_response(form, self.session.responses.get(number, ""))
+            saved = saved_response(self.session, number)
+            self.saved[number] = saved
+            if saved.has_answer():
+                form.restore(saved)
         for other_number, other in self.forms.items():
             other.display = other_number == number
         self.current = number
@@ -484,6 +237,8 @@ class ExamScreen(Screen[None]):
 
     def update_progress(self) -> None:
         """Redraw the navigator and the where-am-I line."""
+        if not self.is_attached:
+            return  # handed in (or left) while a save was on its way
         self.query_one("#navigator", QuestionNavigator).set_states(self._states(), self.current)
         if not self.current:
             return
@@ -493,7 +248,7 @@ class ExamScreen(Screen[None]):
         parts: list[tuple[str, str] | str] = [
             (f"第 {self.current}/{self.total} 题", "bold"),
             "  ",
-            (self.app.show(section.title), "$text-accent"),
+            (section.title, "$text-accent"),
             "  ",
             (f"{points_text(drawn.points)}分", "$text-muted"),
             "  ",
@@ -510,11 +265,6 @@ class ExamScreen(Screen[None]):
         clock.update(plain(f"剩余 {countdown_text(remaining)}"))
         clock.set_class(WARNINGS_AT[1] < remaining <= WARNINGS_AT[0], "warning")
         clock.set_class(remaining <= WARNINGS_AT[1], "urgent")
-
-    def refresh_text(self) -> None:
-        """Redraw in the current display script (forms already shown keep their text)."""
-        self.sub_title = f"模拟考试 · {self.app.show(self.session.drawn.paper.title)}"
-        self.update_progress()
 
     # -- the clock and saving ----------------------------------------------------------
 
@@ -540,33 +290,93 @@ class ExamScreen(Screen[None]):
         self.save_current()
 
     def save_current(self, *, force: bool = False) -> None:
-        """Save the current answer if it changed: at once with `force`, else at most every SAVE_INTERVAL seconds."""
+        """Save the current answer if it changed: at once with `force`, else at most every SAVE_INTERVAL seconds.
+
+        The save runs in the background; :attr:`unsaved` holds the question
+        until the store has committed it. A changed answer on another question
+        (a save that failed) is retried too.
+        """
         form = self.current_form
         if form is None or self.session.submitted:
             return
         response = current_response(form)
-        if response == self.session.responses.get(self.current, ""):
-            return
+        if response != self.saved.get(self.current, Response()) and self.current not in self.unsaved:
+            self.unsaved.add(self.current)
+            self.update_progress()
         now = self.monotonic()
-        if not force and now - self._last_save < SAVE_INTERVAL:
+        if self._saving is not None or now < self._retry_at:
             return
-        try:
-            self.session.set_answer(self.current, response)
-        except StoreError as error:
-            if not self._save_failed:  # say it once, not on every tick
-                self.notify(f"答案没能保存：{error}", title="模拟考试", severity="error", timeout=15, markup=False)
+        for number in sorted(self.unsaved, key=lambda n: n != self.current):
+            if number == self.current and not force and now - self._last_save < SAVE_INTERVAL:
+                continue
+            self._save(number)
+            return
+
+    def _save(self, number: int) -> None:
+        """Send question `number`'s answer to the store in the background."""
+        form = self.forms.get(number)
+        if form is None:
+            return
+        response = current_response(form)
+        if response == self.saved.get(number, Response()):
+            self.unsaved.discard(number)
+            self.update_progress()
+            return
+        session, text = self.session, response.display() if response.has_answer() else ""
+        self._saving = number
+        self._last_save = self.monotonic()
+
+        def saved(_: None) -> None:
+            self.saved[number] = response
+            if current_response(form) == response:
+                self.unsaved.discard(number)
+            self._save_failed = False
+            self.update_progress()
+
+        def refused(error: Exception) -> None:
+            # Told once however often the quiet retry fails; the answer is not shown as saved.
             self._save_failed = True
-            return
-        self._save_failed = False
-        self._last_save = now
-        self.update_progress()
+            self._retry_at = self.monotonic() + RETRY_SECONDS
+            self._report(error, "模拟考试", f"答案没能保存，会自动重试：{error}", key="exam-save")
+
+        self._in_background(lambda: session.set_answer(number, text), saved, refused, finished=self._save_done)
+
+    def _save_done(self) -> None:
+        self._saving = None
+
+    def _in_background(
+        self, work: Callable[[], T], done: Callable[[T], None], failed: Callable[[Exception], None], *, finished: Callable[[], None] | None = None
+    ) -> None:
+        """A store call on the exam's own thread (in order), with its outcome handled here."""
+        in_background(self, work, done=done, failed=failed, finished=finished, executor=self._store_thread)
+
+    def _report(self, error: Exception, title: str, message: str, *, key: str, timeout: float = 15) -> None:
+        if not isinstance(error, StoreError):
+            raise error  # a bug, not the disk: the crash handler takes it
+        report_problem(self, title, message, key=key, timeout=timeout)
 
     def on_unmount(self) -> None:
-        """Leaving by any way saves what was typed."""
-        try:
-            self.save_current(force=True)
-        except Exception:  # the widgets may already be gone; the last tick saved all but a second at most
-            pass
+        """Leaving by any way saves what was typed (on the exam's thread, which finishes it after the screen is gone)."""
+        session = self.session
+        pending: list[tuple[int, str]] = []
+        for number, form in self.forms.items():
+            try:
+                response = current_response(form)
+            except NoMatches:  # its widgets are already gone; the ticks saved all but the last second
+                continue
+            if response != self.saved.get(number, Response()) and not session.submitted:
+                pending.append((number, response.display() if response.has_answer() else ""))
+
+        def save_all() -> None:
+            for number, text in pending:
+                try:
+                    session.set_answer(number, text)
+                except Exception:  # kept as pending in the session; the resume offer will say what is saved
+                    continue
+            session.retry_pending()
+
+        self._store_thread.submit(save_all)
+        self._store_thread.shutdown(wait=False)
 
     # -- answering and moving ----------------------------------------------------------
 
@@ -614,20 +424,24 @@ class ExamScreen(Screen[None]):
     def action_flag(self) -> None:
         """Flag the current question for checking later, or unflag it."""
         self.save_current(force=True)
-        try:
-            flagged = self.session.toggle_flag(self.current)
-        except StoreError as error:
-            self.notify(f"标记没能保存：{error}", severity="error", timeout=10, markup=False)
-            return
-        self.notify(f"已标记第 {self.current} 题，交卷前记得回来检查。" if flagged else f"已取消第 {self.current} 题的标记。", timeout=2)
-        self.update_progress()
+        session, number = self.session, self.current
+
+        def done(flagged: object) -> None:
+            self.notify(f"已标记第 {number} 题，交卷前记得回来检查。" if flagged else f"已取消第 {number} 题的标记。", timeout=2)
+            self.update_progress()
+
+        self._in_background(
+            lambda: session.toggle_flag(number),
+            done,
+            lambda error: self._report(error, "模拟考试", f"标记没能保存，会自动重试：{error}", key="exam-flag"),
+        )
 
     # -- handing in ------------------------------------------------------------------------
 
     def action_hand_in(self) -> None:
         """Ask before handing in, saying how many questions are unanswered or flagged."""
         self.save_current(force=True)
-        unanswered = self.session.unanswered()
+        unanswered = self.unanswered()
         flagged = sorted(self.session.flags)
         lines = [f"还有 {len(unanswered)} 题未作答：{numbers_text(unanswered)}。" if unanswered else "所有题目都已作答。"]
         if flagged:
@@ -640,34 +454,50 @@ class ExamScreen(Screen[None]):
 
         self.app.push_screen(ConfirmDialog("确认交卷？", "\n".join(lines), confirm="交卷", cancel="继续作答"), confirmed)
 
+    def unanswered(self) -> list[int]:
+        """Numbers without an answer, counting what is on screen but not saved yet."""
+        on_screen = {number: current_response(form).has_answer() for number, form in self.forms.items()}
+        return [number for number in self.session.unanswered() if not on_screen.get(number, False)] + sorted(
+            number for number, answered in on_screen.items() if not answered and number not in self.session.unanswered()
+        )
+
     def finish(self, *, auto: bool) -> None:
-        """Hand the paper in and show the report (saying so when the time ran out)."""
-        if self._finishing:
+        """Hand the paper in and show the report (saying so when the time ran out).
+
+        Every answer on screen is saved first, on the same thread; a refused
+        hand-in is tried again quietly after RETRY_SECONDS (told once).
+        """
+        if self._finishing or self.monotonic() < self._retry_at:
             return
         self._finishing = True
-        self.save_current(force=True)
-        try:
-            report = self.session.submit(auto=auto)
-        except StoreError as error:
-            self._finishing = False  # the next tick tries again
-            self.notify(f"交卷没能保存：{error}。答案都已保存，稍后会再试。", severity="error", timeout=10, markup=False)
-            return
-        from revise.tui.screens.exam_report import ExamReportScreen
+        session = self.session
+        unsaved = [
+            (number, response.display() if response.has_answer() else "")
+            for number, form in self.forms.items()
+            if (response := current_response(form)) != self.saved.get(number, Response())
+        ]
 
-        # Close any dialog over the exam first, so the report replaces the exam itself.
-        for _ in range(len(self.app.screen_stack)):
-            if self.app.screen is self or self not in self.app.screen_stack:
-                break
-            self.app.pop_screen()
-        if self.app.screen is self:
-            self.app.switch_screen(ExamReportScreen(report, self.session))
-        else:
-            self.app.open_screen(ExamReportScreen(report, self.session))
-        if auto:
-            self.app.push_screen(NoticeDialog(
-                "时间到，已自动交卷",
-                f"考试时间已到，试卷已按你的答案自动交卷。\n\n得分 {points_text(report.total)} / {points_text(report.max_total)}。",
-            ))
+        def hand_in() -> object:
+            for number, text in unsaved:
+                try:
+                    session.set_answer(number, text)
+                except StoreError:
+                    continue  # kept as pending in the session; submit marks what the store holds
+            session.retry_pending()
+            return session.submit(auto=auto)
+
+        def refused(error: Exception) -> None:
+            self._finishing = False
+            self._retry_at = self.monotonic() + RETRY_SECONDS
+            saved = "有的答案还没保存上" if self.unsaved or session.pending else "已保存的答案都还在"
+            self._report(error, "交卷没能保存", f"交卷没能保存：{error}。{saved}，会自动重试。", key="exam-submit", timeout=10)
+
+        self._in_background(hand_in, lambda report: self._handed_in(report, auto), refused)
+
+    def _handed_in(self, report: object, auto: bool) -> None:
+        assert isinstance(report, ExamReport)
+        self.unsaved.clear()
+        self.post_message(ExamHandedIn(report, self.session, auto=auto))
 
     def action_leave(self) -> None:
         """Leave for now (after asking): the answers are saved and the clock keeps running."""
@@ -676,12 +506,13 @@ class ExamScreen(Screen[None]):
         def confirmed(yes: bool | None) -> None:
             if yes:
                 self.save_current(force=True)
-                self.app.action_home()
+                self.app.call_later(self.app.run_action, "app.home")
 
+        saved = "答案都已保存" if not (self.unsaved or self.session.pending) else "有的答案还没能保存（会继续重试）"
         self.app.push_screen(
             ConfirmDialog(
                 "暂时离开考试？",
-                f"答案都已保存，但计时不会暂停：截止时间 {local_time(self.app, self.session.deadline)}，剩余 {countdown_text(self.session.remaining())}。"
+                f"{saved}，但计时不会暂停：截止时间 {self.services.local_time(self.session.deadline)}，剩余 {countdown_text(self.session.remaining())}。"
                 "\n回到首页按 e（模拟考试）或运行 revise exam 继续作答。",
                 confirm="离开",
                 cancel="继续作答",

@@ -17,24 +17,17 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Label, Static
 
-from revise.tui.display import percent, plain
-from revise.tui.screens.exam_dialogs import AdjustPointsDialog
-from revise.tui.screens.practice import VERDICT_WORDS
+from revise.tui.display import letters_to_indexes, option_indexes, options_shown, percent, plain, points_text, verdict_label
+from revise.tui.messages import report_problem
 from revise.tui.widgets.charts import BarChart
+from revise.tui.widgets.dialogs import AdjustPointsDialog, GotoDialog
 from revise.tui.widgets.keyfooter import KeyFooter
 from revise.tui.widgets.navigator import REPORT_LEGEND, QuestionNavigator
 from revise.tui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
     from revise.sessions.exam import ExamReport, ExamSession, ReportItem, Subtotal
-    from revise.tui.app import ReviseApp
-
-UNANSWERED_WORD = "— 未作答"
-
-
-def points_text(points: float) -> str:
-    """Points without trailing zeros: 2, 2.5, 2.67."""
-    return f"{round(points, 2):g}"
+    from revise.tui.services import Services
 
 
 def item_state(item: ReportItem) -> str:
@@ -43,12 +36,13 @@ def item_state(item: ReportItem) -> str:
 
 
 def verdict_word(item: ReportItem) -> str:
-    """"✓ 正确", "～ 部分正确", "✗ 错误" or "— 未作答"."""
-    return UNANSWERED_WORD if not item.response.strip() else VERDICT_WORDS.get(item.verdict, item.verdict)
+    """ "✓ 正确", "～ 部分正确", "✗ 错误" or "— 未作答"; key-point answers are marked （自动评分）."""
+    question_type = "short" if item.found or item.missed else ""
+    return verdict_label(item.verdict, question_type, answered=bool(item.response.strip()))
 
 
 def field_line(label: str, text: str) -> Content:
-    """"label：text" with the label styled and the text literal."""
+    """ "label：text" with the label styled and the text literal."""
     return Content.assemble((f"{label}：", "bold $text-muted"), Content(text.strip()))
 
 
@@ -62,10 +56,9 @@ class ExamReportScreen(Screen[None]):
         Binding("ctrl+g", "goto", "跳题", id="exam-report.goto", tooltip="Go to a question's marking by its number"),
     ]
 
-    app: ReviseApp  # type: ignore[assignment]
-
-    def __init__(self, report: ExamReport, session: ExamSession | None = None) -> None:
+    def __init__(self, services: Services, report: ExamReport, session: ExamSession | None = None) -> None:
         super().__init__()
+        self.services = services
         self.report = report
         self.session = session
 
@@ -99,7 +92,7 @@ class ExamReportScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Set the subtitle; put the keyboard in the report body, so the arrows scroll it."""
-        self.sub_title = f"成绩单 · {self.app.show(self.report.paper_title)}"
+        self.sub_title = f"成绩单 · {self.report.paper_title}"
         self.query_one("#report-body", VerticalScroll).focus()
 
     # -- the parts ----------------------------------------------------------------------
@@ -123,15 +116,11 @@ class ExamReportScreen(Screen[None]):
         return Content.assemble(*parts)
 
     def _when(self) -> str:
-        from revise.clock import local_zone
-
-        moment = self.report.submitted_at
-        return moment.astimezone(self.app.tz or local_zone(moment)).strftime("%Y-%m-%d %H:%M")
+        return self.services.local_time(self.report.submitted_at, "%Y-%m-%d %H:%M")
 
     def _subtotal_rows(self, subtotals: list[Subtotal]) -> list[tuple[str, float, str]]:
-        show = self.app.show
         return [
-            (show(part.title), part.points / part.max_points if part.max_points else 0.0, f"{points_text(part.points)}/{points_text(part.max_points)}")
+            (part.title, part.points / part.max_points if part.max_points else 0.0, f"{points_text(part.points)}/{points_text(part.max_points)}")
             for part in subtotals
         ]
 
@@ -143,7 +132,7 @@ class ExamReportScreen(Screen[None]):
 
     def _notebook_text(self) -> Content:
         """Which of the paper's questions are in the 错题本 now, and what happened to the unanswered ones."""
-        store = self.app.store
+        store = self.services.store
         in_notebook = []
         for item in self.report.items:
             if item.response.strip() and item.verdict != "correct":
@@ -163,14 +152,14 @@ class ExamReportScreen(Screen[None]):
 
     def _item_header(self, item: ReportItem) -> Content:
         section = self.report.section_titles[item.section] if item.section < len(self.report.section_titles) else ""
-        parts: list[tuple[str, str] | str] = [
+        parts: list[tuple[str, str] | str | Content] = [
             (f"第 {item.number} 题", "bold"),
             "  ",
             (verdict_word(item), "bold"),
             "  ",
             (f"{points_text(item.points)}/{points_text(item.max_points)} 分", "bold"),
             "  ",
-            Content(self.app.show(section)),
+            Content(section),
         ]
         if item.adjusted:
             parts += ["  ", ("（已调整）", "")]
@@ -179,22 +168,32 @@ class ExamReportScreen(Screen[None]):
         return Content.assemble(*parts)
 
     def _item_body(self, item: ReportItem) -> Content:
-        show = self.app.show
+        response, expected, feedback = item.response if item.response.strip() else "（未作答）", item.expected, item.feedback
+        question = self.services.bank.questions.get(item.question_id)
+        key = option_indexes(question) if question is not None else ()
+        if question is not None and key:
+            # Letters as printed on this paper, with the option text (the log keeps bank letters).
+            order = self.session.question(item.number).order if self.session is not None else ()
+            expected = options_shown(question, key, order)
+            chosen = letters_to_indexes(item.response)
+            if chosen:
+                response = options_shown(question, chosen, order)
+                feedback = ""  # it names options by bank letter; the two lines above say it as printed
         lines = [
-            field_line("题目", show(item.prompt)),
-            field_line("你的答案", item.response if item.response.strip() else "（未作答）"),
-            field_line("参考答案", show(item.expected)),
+            field_line("题目", item.prompt),
+            field_line("你的答案", response),
+            field_line("参考答案", expected),
         ]
-        if item.feedback:
-            lines.append(field_line("评语", item.feedback))
+        if feedback:
+            lines.append(field_line("评语", feedback))
         if item.found or item.missed:
             total = len(item.found) + len(item.missed)
-            lines.append(field_line(f"答到要点 {len(item.found)}/{total}", "、".join(f"✓{show(point)}" for point in item.found) or "无"))
+            lines.append(field_line(f"答到要点 {len(item.found)}/{total}", "、".join(f"✓{point}" for point in item.found) or "无"))
             if item.missed:
-                lines.append(field_line("漏掉要点", "、".join(f"✗{show(point)}" for point in item.missed)))
+                lines.append(field_line("漏掉要点", "、".join(f"✗{point}" for point in item.missed)))
         if item.explanation:
-            lines.append(field_line("解析", show(item.explanation)))
-        lines.append(field_line("章节", show(item.chapter)))
+            lines.append(field_line("解析", item.explanation))
+        lines.append(field_line("章节", item.chapter))
         return Content("\n").join(lines)
 
     def refresh_scores(self, number: int | None = None) -> None:
@@ -205,13 +204,6 @@ class ExamReportScreen(Screen[None]):
         if number is not None:
             item = self.report.items[number - 1]
             self.query_one(f"#item-{number}", Static).update(self._item_header(item))
-
-    def refresh_text(self) -> None:
-        """Redraw in the current display script."""
-        self.sub_title = f"成绩单 · {self.app.show(self.report.paper_title)}"
-        self.refresh_scores()
-        for item in self.report.items:
-            self.query_one(f"#item-{item.number}", Static).update(self._item_header(item))
 
     # -- moving around ------------------------------------------------------------------
 
@@ -226,7 +218,6 @@ class ExamReportScreen(Screen[None]):
 
     def action_goto(self) -> None:
         """Ask for a question number and scroll to it."""
-        from revise.tui.screens.exam_dialogs import GotoDialog
 
         def chosen(number: int | None) -> None:
             if number is not None:
@@ -246,23 +237,34 @@ class ExamReportScreen(Screen[None]):
         event.stop()
         self.adjust((event.button.id or "").removeprefix("adjust-"))
 
+    def question_in_view(self) -> int | None:
+        """The question being read: the last whose header is at or above the top of the view, else the first one in view."""
+        body = self.query_one("#report-body", VerticalScroll)
+        top, bottom = body.scroll_y, body.scroll_y + body.scrollable_content_region.height
+        headers = [(item.number, self.query_one(f"#item-{item.number}").virtual_region.y) for item in self.report.items]
+        above = [number for number, y in headers if y <= top + 1]
+        if above:
+            return above[-1]
+        visible = [number for number, y in headers if top <= y < bottom]
+        return visible[0] if visible else None
+
     def action_adjust(self) -> None:
-        """Adjust the short or essay answer whose button has the focus, or else the first one in view."""
+        """Adjust the question whose button has the focus, or else the question being read (never another one)."""
         buttons = list(self.query(".adjust").results(Button))
-        if not buttons:
-            if not any(item.adjustable for item in self.report.items):
-                self.notify("只有简答题和论述题可以调整得分，这份试卷没有。", timeout=4)
-            else:
-                self.notify("题库已经改动，这次考试的得分不能再调整。", timeout=4)
-            return
         focused = self.focused
         if isinstance(focused, Button) and focused in buttons:
-            chosen = focused
-        else:
-            body = self.query_one("#report-body", VerticalScroll)
-            in_view = [button for button in buttons if body.region.overlaps(button.region)]
-            chosen = in_view[0] if in_view else buttons[0]
-        self.adjust((chosen.id or "").removeprefix("adjust-"))
+            self.adjust((focused.id or "").removeprefix("adjust-"))
+            return
+        number = self.question_in_view()
+        if number is None:
+            self.notify("先滚动到要调整的题（或按 ctrl+g 跳到题号）。", timeout=4)
+            return
+        if not any(button.id == f"adjust-{number}" for button in buttons):
+            item = self.report.items[number - 1]
+            why = "题库已经改动，这次考试的得分不能再调整" if item.adjustable else "目前只有简答题和论述题可以调整得分"
+            self.notify(f"第 {number} 题不能调整：{why}。", timeout=4)
+            return
+        self.adjust(str(number))
 
     def adjust(self, number_text: str) -> None:
         """Open the adjustment dialog for one question."""
@@ -270,13 +272,14 @@ class ExamReportScreen(Screen[None]):
             return
         number = int(number_text)
         item = self.report.items[number - 1]
-        show = self.app.show
-        details = Content("\n").join([
-            field_line(f"答到要点 {len(item.found)}/{len(item.found) + len(item.missed)}", "、".join(f"✓{show(point)}" for point in item.found) or "无"),
-            field_line("漏掉要点", "、".join(f"✗{show(point)}" for point in item.missed) or "无"),
-            field_line("你的答案", item.response if item.response.strip() else "（未作答）"),
-            Content.styled("对照参考答案，按你觉得老师会给的分数改。", "$text-muted"),
-        ])
+        details = Content("\n").join(
+            [
+                field_line(f"答到要点 {len(item.found)}/{len(item.found) + len(item.missed)}", "、".join(f"✓{point}" for point in item.found) or "无"),
+                field_line("漏掉要点", "、".join(f"✗{point}" for point in item.missed) or "无"),
+                field_line("你的答案", item.response if item.response.strip() else "（未作答）"),
+                Content.styled("对照参考答案，按你觉得老师会给的分数改。", "$text-muted"),
+            ]
+        )
 
         def chosen(points: float | None) -> None:
             if points is None or self.session is None:
@@ -287,7 +290,7 @@ class ExamReportScreen(Screen[None]):
             try:
                 self.session.adjust_points(number, points)
             except (ExamError, StoreError) as error:
-                self.notify(f"没能调整：{error}", severity="error", timeout=8, markup=False)
+                report_problem(self, "得分没能调整", f"没能调整：{error}", timeout=8)
                 return
             self.refresh_scores(number)
             self.notify(f"第 {number} 题改为 {points_text(points)} 分；总分 {points_text(self.report.total)}/{points_text(self.report.max_total)}。", timeout=4)

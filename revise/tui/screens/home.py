@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -14,36 +13,14 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from revise.tui.destinations import HOME_DESTINATIONS
 from revise.tui.display import percent
 from revise.tui.widgets.charts import BarChart
 from revise.tui.widgets.keyfooter import KeyFooter
 from revise.tui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
-    from revise.tui.app import ReviseApp
-
-
-@dataclass(frozen=True)
-class HomeEntry:
-    """One way out of the home screen: its key, its name and the app action it runs."""
-
-    key: str
-    label: str
-    action: str
-    description: str
-    # The footer has room for about seven keys at 80 columns; the rest are in the menu only.
-    in_footer: bool = True
-
-
-HOME_ENTRIES: tuple[HomeEntry, ...] = (
-    HomeEntry("p", "开始练习", "practice", "复习到期的题，再学新题"),
-    HomeEntry("w", "错题本", "notebook", "把答错的题再做一遍"),
-    HomeEntry("c", "章节练习", "chapters", "选一章或一个知识点"),
-    HomeEntry("e", "模拟考试", "exam", "限时做一份试卷，交卷后看成绩", in_footer=False),
-    HomeEntry("s", "背题模式", "study", "看题看答案，可搜索"),
-    HomeEntry("t", "统计", "statistics", "掌握度与复习记录"),
-    HomeEntry("o", "设置", "settings", "简繁体、每日新题等"),
-)
+    from revise.tui.services import Services
 
 
 class HomeScreen(Screen[None]):
@@ -51,18 +28,17 @@ class HomeScreen(Screen[None]):
 
     BINDINGS = [
         *(
-            Binding(entry.key, f"app.{entry.action}", entry.label, id=f"home.{entry.action}", show=entry.in_footer, tooltip=entry.description)
-            for entry in HOME_ENTRIES
+            Binding(entry.key or "", f"app.{entry.action}", entry.label, id=f"home.{entry.action}", show=entry.in_footer, tooltip=entry.description)
+            for entry in HOME_DESTINATIONS
         ),
         Binding("q", "app.quit", "退出", id="home.quit", tooltip="Quit revise"),
     ]
 
     AUTO_FOCUS = "#menu"
 
-    app: ReviseApp  # type: ignore[assignment]
-
-    def __init__(self) -> None:
+    def __init__(self, services: Services) -> None:
         super().__init__()
+        self.services = services
         # The numbers are computed in compose for the first display (one layout pass at start-up);
         # every later resume recomputes them.
         self._composed_with_data = False
@@ -76,7 +52,7 @@ class HomeScreen(Screen[None]):
         yield Static(today, id="today")
         with Horizontal(id="home-body"):
             menu = OptionList(
-                *(Option(Content.assemble((f" {entry.key} ", "bold $accent"), " ", entry.label), id=entry.action) for entry in HOME_ENTRIES),
+                *(Option(Content.assemble((f" {entry.key} ", "bold $accent"), " ", entry.label), id=entry.action) for entry in HOME_DESTINATIONS),
                 id="menu",
                 markup=False,
             )
@@ -95,31 +71,31 @@ class HomeScreen(Screen[None]):
             return
         self.refresh_data()
 
-    def refresh_text(self) -> None:
-        """Redraw in the current display script."""
-        self.refresh_data()
-
     def gather(self) -> tuple[Content, list[tuple[str, float, str]]]:
         """Today's counts line and the chapter bars (label, mastery, percentage), from the engine and the store."""
-        from revise.clock import local_zone
         from revise.progress.mastery import compute_mastery, current_streak
 
-        app = self.app
+        app = self.services
         now = app.clock()
-        tz = app.tz or local_zone(now)
+        tz = app.zone(now)
         engine = app.new_engine()
         today = engine.describe()
         report = compute_mastery(app.bank, app.store, now=now, tz=tz, questions=engine.questions)
         streak = current_streak(app.store, now, tz)
         bank = report.bank
         counts = Content.assemble(
-            ("今日到期 ", "$text-muted"), (str(today["due"]), "bold"),
-            ("   新题 ", "$text-muted"), (str(today["new_available"]), "bold"),
-            ("   错题本 ", "$text-muted"), (str(today["notebook"]), "bold"),
-            ("   已掌握 ", "$text-muted"), (f"{bank.mastered}/{bank.questions}", "bold"),
-            ("   连续 ", "$text-muted"), (f"{streak} 天", "bold"),
+            ("今日到期 ", "$text-muted"),
+            (str(today["due"]), "bold"),
+            ("   新题 ", "$text-muted"),
+            (str(today["new_available"]), "bold"),
+            ("   错题本 ", "$text-muted"),
+            (str(today["notebook"]), "bold"),
+            ("   已掌握 ", "$text-muted"),
+            (f"{bank.mastered}/{bank.questions}", "bold"),
+            ("   连续 ", "$text-muted"),
+            (f"{streak} 天", "bold"),
         )
-        rows = [(app.show(group.name), group.mastery, percent(group.mastery)) for group in report.chapters]
+        rows = [(group.name, group.mastery, percent(group.mastery)) for group in report.chapters]
         return counts, rows
 
     def refresh_data(self) -> None:
@@ -132,4 +108,4 @@ class HomeScreen(Screen[None]):
     def _menu_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id:
-            getattr(self.app, f"action_{event.option.id}")()
+            self.app.call_later(self.app.run_action, f"app.{event.option.id}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,21 +17,24 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Label, Static
+from textual.widgets import Button, Label, Static
 
-from revise.tui.display import duration_text, plain
+from revise.bank.response import Response
+from revise.tui.background import in_background
+from revise.tui.display import duration_text, option_indexes, options_shown, percent, plain, score_text, verdict_label
+from revise.tui.messages import report_problem
 from revise.tui.widgets.answers import AnswerForm, answer_form
 from revise.tui.widgets.keyfooter import KeyFooter
 from revise.tui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
+    from revise.bank.model import Question
     from revise.sessions.engine import Outcome, PracticeEngine, Presented
-    from revise.tui.app import ReviseApp
+    from revise.tui.services import Services
 
 # How long a first escape (with an answer half typed) waits for the second.
 CONFIRM_SECONDS = 3.0
 REASON_LABELS = {"due": "复习", "new": "新题", "learning": "巩固", "notebook": "错题本", "queue": ""}
-VERDICT_WORDS = {"correct": "✓ 正确", "partial": "～ 部分正确", "incorrect": "✗ 错误"}
 RATING_WORDS = {"again": "重来 (Again)", "hard": "困难 (Hard)", "good": "良好 (Good)", "easy": "容易 (Easy)"}
 NOTEBOOK_WORDS = {
     "added": "已加入错题本",
@@ -41,26 +44,60 @@ NOTEBOOK_WORDS = {
 }
 
 
-def progress_line(presented: Presented, show) -> Content:
-    """'第 3/20 题 · 营销理论 › 4P营销组合 · 单项选择题 · 复习' as literal content."""
+def progress_line(presented: Presented) -> Content:
+    """'第 3/20 题 · 营销理论 › 4P营销组合 · 单项选择题 · 复习' as literal content (practice: '第 3 题 · 还有 17 题')."""
     position = f"第 {presented.position}/{presented.total} 题" if presented.total else f"第 {presented.position} 题"
-    where = show(presented.chapter) or "未分章"
+    if presented.total is None and presented.remaining is not None:
+        position += f"（还有 {presented.remaining} 题）" if presented.remaining else "（最后一题）"
+    where = presented.chapter or "未分章"
     if presented.concept_name:
-        where += f" › {show(presented.concept_name)}"
+        where += f" › {presented.concept_name}"
     kind = presented.question.type_label
     if presented.is_drill:
         kind += "（概念练习）"
     reason = REASON_LABELS.get(presented.reason, "")
-    parts = [
+    parts: list[str | tuple[str, str]] = [
         (position, "bold"),
         "  ",
-        (where, "$text-accent"),
+        (safe_where(where), "$text-accent"),
         "  ",
         (kind, "$text-muted"),
     ]
     if reason:
         parts += ["  ", (f"[{reason}]", "$text-muted")]
     return Content.assemble(*parts)
+
+
+WAITING_TEXT = "正在保存……数据库正被另一个程序占用，等它释放后就会保存（这次作答还没保存）。"
+
+
+def show_waiting(screen: Screen[Any]) -> None:
+    """Show that a save is waiting for the database (another program holds its lock)."""
+    for status in screen.query("#store-status").results(Static):
+        status.update(WAITING_TEXT)
+        status.remove_class("hidden")
+
+
+def hide_waiting(screen: Screen[Any]) -> None:
+    """The save finished (or failed): no more waiting state."""
+    for status in screen.query("#store-status"):
+        status.add_class("hidden")
+
+
+def report_store_error(screen: Screen[Any], error: Exception, title: str, doing: str) -> None:
+    """A store refusal, told to the student once; anything else is a bug and goes to the crash handler."""
+    from revise.progress.store import StoreError
+
+    if not isinstance(error, StoreError):
+        raise error
+    report_problem(screen, title, f"{doing}：{error}", timeout=15)
+
+
+def safe_where(text: str) -> str:
+    """Chapter and concept names with control characters made visible."""
+    from revise.safetext import one_line
+
+    return one_line(text)
 
 
 def relative_time(moment: datetime | None, now: datetime) -> str:
@@ -85,25 +122,26 @@ class PracticeScreen(Screen[None]):
         Binding("ctrl+n", "skip", "跳过", id="practice.skip", tooltip="Skip this question without recording it"),
     ]
 
-    app: ReviseApp  # type: ignore[assignment]
-
-    def __init__(self, engine: PracticeEngine, *, title: str = "练习") -> None:
+    def __init__(self, services: Services, engine: PracticeEngine, *, title: str = "练习") -> None:
         super().__init__()
+        self.services = services
         self.engine = engine
         self.session_title = title
         self.presented: Presented | None = None
         self._end_confirmed_until = 0.0
+        self._saving = False  # an answer is on its way to the store
 
     def compose(self) -> ComposeResult:
         """Build the widgets."""
         yield TitleBar()
         yield Static(id="progress", markup=False)
+        yield Static(id="store-status", classes="store-status hidden", markup=False)
         yield VerticalScroll(id="question-area")
         yield KeyFooter()
 
     async def on_mount(self) -> None:
         """Show the first question."""
-        self.sub_title = self.app.show(self.session_title)
+        self.sub_title = self.session_title
         await self.show_next()
 
     async def show_next(self) -> None:
@@ -115,37 +153,47 @@ class PracticeScreen(Screen[None]):
         if presented is None:
             self.finish()
             return
-        self.query_one("#progress", Static).update(progress_line(presented, self.app.show))
-        form = answer_form(presented.question, presented.prompt, self.app.show, id="answer")
+        self.query_one("#progress", Static).update(progress_line(presented))
+        form = answer_form(presented.question, presented.prompt, order=presented.order, id="answer")
         await area.mount(form)
         area.scroll_home(animate=False)
         form.focus_answer()
 
-    def refresh_text(self) -> None:
-        """Redraw in the current display script (the waiting question keeps its answers)."""
-        if self.presented is not None:
-            self.query_one("#progress", Static).update(progress_line(self.presented, self.app.show))
-
     @on(AnswerForm.Submitted)
-    async def _answered(self, event: AnswerForm.Submitted) -> None:
+    def _answered(self, event: AnswerForm.Submitted) -> None:
         event.stop()
-        if self.presented is None or self.engine.current is None:
+        if self.presented is None or self.engine.current is None or self._saving:
             return
-        from revise.progress.store import StoreError
+        engine, response, form = self.engine, event.response, event.form
+        self._saving = True
 
-        try:
-            outcome = self.engine.answer(event.response)
-        except StoreError as error:
+        def refused(error: Exception) -> None:
             # Nothing was recorded: say so, and leave the question open to try again.
-            self.notify(f"没能保存这次作答：{error}", title="进度未保存", severity="error", timeout=15, markup=False)
-            event.form.submitted = False
-            return
-        skip = outcome.result.verdict == "correct" and bool(self.app.store.get_setting("skip_feedback_on_correct"))
+            form.submitted = False
+            report_store_error(self, error, "进度未保存", "没能保存这次作答")
+
+        # Off the event loop: a database locked by another program must not freeze the screen.
+        in_background(
+            self,
+            lambda: engine.answer(response),
+            done=lambda outcome: self._show_outcome(outcome, response),
+            failed=refused,
+            on_wait=lambda: show_waiting(self),
+            finished=self._saved,
+        )
+
+    def _saved(self) -> None:
+        self._saving = False
+        hide_waiting(self)
+
+    async def _show_outcome(self, outcome: Outcome, response: Response) -> None:
+        """The answer is committed: its feedback (or, when right and the setting says so, the next question)."""
+        skip = outcome.result.verdict == "correct" and bool(self.services.store.get_setting("skip_feedback_on_correct"))
         if skip:
             self.notify("✓ 正确", timeout=1.5)
             await self.show_next()
             return
-        self.app.push_screen(FeedbackScreen(outcome, event.response, self.engine), self._after_feedback)
+        self.app.push_screen(FeedbackScreen(self.services, outcome, response, self.engine), self._after_feedback)
 
     async def _after_feedback(self, choice: str | None) -> None:
         if choice == "end":
@@ -174,11 +222,11 @@ class PracticeScreen(Screen[None]):
         if self.engine.summary.answered:
             self.finish()
         else:
-            self.app.action_home()
+            self.app.call_later(self.app.run_action, "app.home")
 
     def finish(self) -> None:
         """Replace this screen with the session summary."""
-        self.app.switch_screen(SummaryScreen(self.engine, title=self.session_title))
+        self.app.switch_screen(SummaryScreen(self.services, self.engine, title=self.session_title))
 
 
 class FeedbackScreen(Screen[str]):
@@ -188,13 +236,13 @@ class FeedbackScreen(Screen[str]):
         Binding("enter", "continue", "继续", id="feedback.continue", priority=True, tooltip="Next question"),
         Binding("e", "override('easy')", "我很熟", id="feedback.easy", tooltip="I knew it well: rate Easy"),
         Binding("g", "override('again')", "我是猜的", id="feedback.again", tooltip="I guessed: rate Again"),
+        Binding("r", "appeal", "判我对", id="feedback.appeal", tooltip="My answer is right: log an appeal, rate Good, leave the 错题本"),
         Binding("escape", "end", "结束", id="feedback.end", tooltip="End the session and see its summary"),
     ]
 
-    app: ReviseApp  # type: ignore[assignment]
-
-    def __init__(self, outcome: Outcome, response: str, engine: PracticeEngine) -> None:
+    def __init__(self, services: Services, outcome: Outcome, response: Response, engine: PracticeEngine) -> None:
         super().__init__()
+        self.services = services
         self.engine = engine
         self.outcome = outcome
         self.response = response
@@ -205,7 +253,10 @@ class FeedbackScreen(Screen[str]):
         yield TitleBar()
         with VerticalScroll(id="feedback-area"):
             yield Static(self._verdict(), id="verdict", classes=f"verdict {result.verdict}")
+            if result.verdict != "correct" and self.engine.can_appeal:
+                yield Button("判我对 (r)", id="appeal", classes="appeal", compact=True)
             yield Static(id="schedule", markup=False)
+            yield Static(id="store-status", classes="store-status hidden", markup=False)
             yield from self._details()
         yield KeyFooter()
 
@@ -214,10 +265,22 @@ class FeedbackScreen(Screen[str]):
         self.sub_title = "反馈"
         self._update_schedule()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """判我对 only for answers not marked correct; 我很熟 only for correct ones (a wrong answer was not known well)."""
+        verdict = self.outcome.result.verdict
+        if action == "appeal":
+            return verdict != "correct" and self.engine.can_appeal and not self.outcome.appealed
+        if action == "override" and parameters == ("easy",):
+            return verdict == "correct" or self.outcome.appealed
+        return True
+
     def _verdict(self) -> Content:
         result = self.outcome.result
+        question = self.outcome.presented.question
+        if self.outcome.appealed:
+            return Content.assemble(("✓ 判我对（已申诉）", "bold"), f"   原判 {verdict_label(result.verdict, question.type)} {score_text(result.score)}")
         return Content.assemble(
-            (VERDICT_WORDS.get(result.verdict, result.verdict), "bold"),
+            (verdict_label(result.verdict, question.type), "bold"),
             f"   得分 {score_text(result.score)}",
         )
 
@@ -231,28 +294,30 @@ class FeedbackScreen(Screen[str]):
             )
 
     def _details(self) -> ComposeResult:
-        show = self.app.show
         presented = self.outcome.presented
         question = presented.question
         result = self.outcome.result
-        yield from self._field("你的答案", self.response if self.response.strip() else "（未作答）", "response")
-        yield from self._field("参考答案", show(str(result.expected)), "expected")
-        yield from self._field("评语", str(result.feedback), "notes")
+        yield from self._field("你的答案", shown_response(question, self.response, presented.order), "response")
+        key = option_indexes(question)
+        yield from self._field("参考答案", options_shown(question, key, presented.order) if key else str(result.expected), "expected")
+        if not (key and self.response.choices is not None):
+            # A choice's 评语 names options by bank letter; the lines above already say it with the letters shown.
+            yield from self._field("评语", str(result.feedback), "notes")
         if question.type in ("short", "essay") and (result.found or result.missed):
             total = len(result.found) + len(result.missed)
-            yield from self._field(f"答到要点 {len(result.found)}/{total}", "、".join(f"✓{show(point)}" for point in result.found) or "无", "keypoints found")
+            yield from self._field(f"答到要点 {len(result.found)}/{total}", keypoints_text(result, found=True) or "无", "keypoints found")
             if result.missed:
-                yield from self._field("漏掉要点", "、".join(f"✗{show(point)}" for point in result.missed), "keypoints missed")
-        yield from self._field("解析", show(question.explanation), "explanation")
+                yield from self._field("漏掉要点", keypoints_text(result, found=False), "keypoints missed")
+        yield from self._field("解析", question.explanation, "explanation")
         source = " · ".join(part for part in (question.source, question.ref) if part)
         yield from self._field("出处", source, "source")
-        yield from self._field("题目", show(presented.prompt), "prompt-echo")
+        yield from self._field("题目", presented.prompt, "prompt-echo")
 
     def _update_schedule(self) -> None:
         outcome = self.outcome
         parts = [
             f"评分：{RATING_WORDS.get(outcome.rating, outcome.rating)}{'（已改）' if outcome.overridden else ''}",
-            f"下次复习：{relative_time(outcome.due, self.app.clock())}",
+            f"下次复习：{relative_time(outcome.due, self.services.clock())}",
         ]
         if outcome.notebook_status:
             parts.append(NOTEBOOK_WORDS.get(outcome.notebook_status, outcome.notebook_status))
@@ -268,20 +333,64 @@ class FeedbackScreen(Screen[str]):
 
     def action_override(self, rating: str) -> None:
         """Re-rate this answer: "easy" (I knew it well) or "again" (I guessed)."""
-        from revise.progress.store import StoreError
+        engine = self.engine
 
-        try:
-            self.engine.override(rating)
-        except StoreError as error:
-            self.notify(f"没能保存：{error}", title="进度未保存", severity="error", timeout=15, markup=False)
+        def done(_: None) -> None:
+            self._update_schedule()
+            self.notify("已记为“我很熟”" if rating == "easy" else "已记为“我是猜的”", timeout=2)
+
+        in_background(
+            self,
+            lambda: engine.override(rating),
+            done=done,
+            failed=lambda error: report_store_error(self, error, "进度未保存", "没能保存"),
+            on_wait=lambda: show_waiting(self),
+            finished=lambda: hide_waiting(self),
+        )
+
+    @on(Button.Pressed, "#appeal")
+    def _appeal_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_appeal()
+
+    def action_appeal(self) -> None:
+        """判我对: record that this answer is right (logged as an appeal with the original verdict)."""
+        if self.outcome.appealed or self.outcome.result.verdict == "correct":
             return
+        in_background(
+            self,
+            self.engine.appeal,
+            done=lambda _: self._appealed(),
+            failed=lambda error: report_store_error(self, error, "申诉未保存", "没能保存"),
+            on_wait=lambda: show_waiting(self),
+            finished=lambda: hide_waiting(self),
+        )
+
+    def _appealed(self) -> None:
+        self.query_one("#verdict", Static).update(self._verdict())
+        for button in self.query("#appeal"):
+            button.remove()
         self._update_schedule()
-        self.notify("已记为“我很熟”" if rating == "easy" else "已记为“我是猜的”", timeout=2)
+        self.refresh_bindings()
+        self.notify("已记为“判我对”：评分改为良好，已移出错题本；老师会看到这条申诉。", timeout=4)
 
 
-def score_text(score: float) -> str:
-    """A score as a percentage (scores are fractions of full marks)."""
-    return f"{round(float(score) * 100):d}%"
+def shown_response(question: Question, response: Response, order: tuple[int, ...]) -> str:
+    """The answer as the student saw it: chosen options by the letters shown, with their text."""
+    if not response.has_answer():
+        return "（未作答）"
+    if response.choices is not None:
+        return options_shown(question, response.choices, order)
+    return response.display()
+
+
+def keypoints_text(result: object, *, found: bool) -> str:
+    """ "✓识别「…我们先识别客户…」、✓区分" for found key points (with the span matched, when the grader gives it), "✗…" for missed."""
+    points: tuple[str, ...] = getattr(result, "found" if found else "missed", ())
+    # The student's own words that earned each found point (issue 11 #4: tick only what matched, and show it).
+    spans = {span.label: span.text for span in getattr(result, "keypoint_spans", ()) if span.found and span.text} if found else {}
+    mark = "✓" if found else "✗"
+    return "、".join(f"{mark}{point}「{spans[point]}」" if spans.get(point) else f"{mark}{point}" for point in points)
 
 
 class SummaryScreen(Screen[None]):
@@ -294,17 +403,15 @@ class SummaryScreen(Screen[None]):
         Binding("p", "app.practice", "继续练习", id="summary.practice", tooltip="Start another practice session"),
     ]
 
-    app: ReviseApp  # type: ignore[assignment]
-
-    def __init__(self, engine: PracticeEngine, *, title: str) -> None:
+    def __init__(self, services: Services, engine: PracticeEngine, *, title: str) -> None:
         super().__init__()
+        self.services = services
         self.engine = engine
         self.session_title = title
 
     def compose(self) -> ComposeResult:
         """Build the widgets."""
         summary = self.engine.summary
-        show = self.app.show
         yield TitleBar()
         with VerticalScroll(id="summary-area"):
             if not summary.answered:
@@ -312,22 +419,30 @@ class SummaryScreen(Screen[None]):
             else:
                 yield Static(
                     Content.assemble(
-                        ("本轮完成 ", ""), (str(summary.answered), "bold"), " 题   ",
-                        ("✓ 正确 ", "$text-success"), (str(summary.correct), "bold"), "   ",
-                        ("～ 部分正确 ", "$text-warning"), (str(summary.partial), "bold"), "   ",
-                        ("✗ 错误 ", "$text-error"), (str(summary.wrong), "bold"),
+                        ("本轮完成 ", ""),
+                        (str(summary.answered), "bold"),
+                        " 题   ",
+                        ("✓ 正确 ", "$text-success"),
+                        (str(summary.correct), "bold"),
+                        "   ",
+                        ("～ 部分正确 ", "$text-warning"),
+                        (str(summary.partial), "bold"),
+                        "   ",
+                        ("✗ 错误 ", "$text-error"),
+                        (str(summary.wrong), "bold"),
                     ),
                     id="summary-counts",
                 )
-                yield Static(f"用时 {duration_text(summary.elapsed_seconds)}   正确率 {round(summary.accuracy * 100)}%", id="summary-time", markup=False)
+                appealed = f"   判我对 {summary.appealed}" if summary.appealed else ""
+                yield Static(f"用时 {duration_text(summary.elapsed_seconds)}   正确率 {percent(summary.accuracy)}{appealed}", id="summary-time", markup=False)
                 if summary.wrong_question_ids:
                     yield Label("答错的题", classes="section-title")
                     for qid in summary.wrong_question_ids:
-                        question = self.engine.questions.get(qid) or self.app.bank.questions.get(qid)
-                        text = show(question.prompt) if question else qid
+                        # The prompt as shown, with the drawn values of a calculation filled in.
+                        text = summary.wrong_prompts.get(qid) or qid
                         yield Static(plain(f"✗ {text}"), classes="wrong-item", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:
         """Set the subtitle."""
-        self.sub_title = f"{self.app.show(self.session_title)} · 小结"
+        self.sub_title = f"{self.session_title} · 小结"

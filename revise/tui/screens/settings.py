@@ -1,4 +1,4 @@
-"""设置, saved in the store at once: display script, daily new limit, desired retention, skipping feedback."""
+"""设置, saved in the store at once: display script, theme, daily new limit, desired retention, skipping feedback."""
 
 from __future__ import annotations
 
@@ -9,14 +9,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Input, Label, RadioButton, RadioSet, Static, Switch
+from textual.widgets import Input, Label, RadioButton, RadioSet, Select, Static, Switch
 
 from revise.tui.display import SIMPLIFIED, TRADITIONAL, plain
+from revise.tui.messages import ScriptChosen
 from revise.tui.widgets.keyfooter import KeyFooter
 from revise.tui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
-    from revise.tui.app import ReviseApp
+    from textual.theme import Theme
+
+    from revise.tui.services import Services
 
 # Messages for values the store refuses (its own messages are in English, for the CLI).
 INVALID = {
@@ -32,19 +35,28 @@ class SettingsScreen(Screen[None]):
         Binding("escape", "app.home", "返回", id="settings.back", tooltip="Back to the home screen"),
     ]
 
-    app: ReviseApp  # type: ignore[assignment]
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.services = services
 
     def compose(self) -> ComposeResult:
         """Build the widgets."""
-        settings = self.app.store.settings()
+        settings = self.services.store.settings()
+        script = self.services.show.script
         yield TitleBar()
         with VerticalScroll(id="settings-body"):
             with Vertical(classes="setting"):
                 yield Label("显示字体", classes="field-label")
                 with RadioSet(id="display_script"):
-                    yield RadioButton("简体", value=settings["display_script"] == SIMPLIFIED, id="simplified")
-                    yield RadioButton("繁體", value=settings["display_script"] == TRADITIONAL, id="traditional")
-                yield Label("题库按所选字体显示；作答时简体、繁体都算对。", classes="hint")
+                    yield RadioButton("简体", value=script == SIMPLIFIED, id="simplified")
+                    yield RadioButton("繁體", value=script == TRADITIONAL, id="traditional")
+                yield Label("整个界面按所选字体显示；作答时简体、繁体都算对。", classes="hint")
+            with Vertical(classes="setting"):
+                yield Label("主题（ctrl+p 里换的主题也会保存）", classes="field-label")
+                with Horizontal(classes="setting-row"):
+                    themes = sorted(self.app.available_themes)
+                    yield Select([(name, name) for name in themes], value=self.app.theme, allow_blank=False, id="theme", compact=True)
+                    yield Static(id="theme-status", classes="status", markup=False)
             with Vertical(classes="setting"):
                 yield Label("每日新题上限", classes="field-label")
                 with Horizontal(classes="setting-row"):
@@ -66,6 +78,24 @@ class SettingsScreen(Screen[None]):
         """Set the subtitle and focus the first setting."""
         self.sub_title = "设置"
         self.query_one(RadioSet).focus()
+        # A theme or script changed elsewhere (the palette) shows here too.
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.services.script_changed.subscribe(self, self._script_changed)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        picker = self.query_one("#theme", Select)
+        if picker.value != theme.name:
+            picker.value = theme.name
+
+    def _script_changed(self, script: str) -> None:
+        self.query_one(f"#{script}", RadioButton).value = True
+
+    @on(Select.Changed, "#theme")
+    def _theme(self, event: Select.Changed) -> None:
+        event.stop()
+        if isinstance(event.value, str) and event.value != self.app.theme:
+            self.app.theme = event.value  # the app saves it for the next start
+            self._status("theme", f"已保存：{event.value}", ok=True)
 
     def _status(self, key: str, text: str, ok: bool) -> None:
         status = self.query_one(f"#{key}-status", Static)
@@ -77,7 +107,7 @@ class SettingsScreen(Screen[None]):
         from revise.progress.store import StoreError
 
         try:
-            stored = self.app.store.set_setting(key, value)
+            stored = self.services.store.set_setting(key, value)
         except ValueError:
             self._status(key, INVALID.get(key, "无效的值"), ok=False)
             return False
@@ -91,15 +121,8 @@ class SettingsScreen(Screen[None]):
     def _script(self, event: RadioSet.Changed) -> None:
         event.stop()
         script = TRADITIONAL if event.pressed.id == TRADITIONAL else SIMPLIFIED
-        if script != self.app.store.get_setting("display_script"):
-            from revise.progress.store import StoreError
-
-            try:
-                self.app.set_display_script(script)
-            except StoreError as error:
-                self.notify(f"没能保存：{error}", title="设置未保存", severity="error", timeout=15, markup=False)
-                return
-            self.notify("已切换为繁體" if script == TRADITIONAL else "已切换为简体", timeout=2)
+        if script != self.services.show.script:
+            self.post_message(ScriptChosen(script))
 
     @on(Input.Changed, "#daily_new_limit, #desired_retention")
     def _number(self, event: Input.Changed) -> None:
@@ -108,7 +131,7 @@ class SettingsScreen(Screen[None]):
         if not key or not event.value.strip():
             return
         try:
-            unchanged = float(event.value) == float(self.app.store.get_setting(key))
+            unchanged = float(event.value) == float(self.services.store.get_setting(key))
         except ValueError:
             unchanged = False
         if not unchanged:
@@ -117,5 +140,5 @@ class SettingsScreen(Screen[None]):
     @on(Switch.Changed, "#skip_feedback_on_correct")
     def _switch(self, event: Switch.Changed) -> None:
         event.stop()
-        if event.value != self.app.store.get_setting("skip_feedback_on_correct"):
+        if event.value != self.services.store.get_setting("skip_feedback_on_correct"):
             self.save("skip_feedback_on_correct", event.value)

@@ -15,6 +15,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Label, Static, TabbedContent, TabPane
 
 from revise.tui.display import percent, plain
+from revise.tui.messages import OpenExamReport
 from revise.tui.widgets.charts import BarChart, heatmap_content
 from revise.tui.widgets.keyfooter import KeyFooter
 from revise.tui.widgets.titlebar import TitleBar
@@ -22,7 +23,7 @@ from revise.tui.widgets.titlebar import TitleBar
 if TYPE_CHECKING:
     from revise.progress.mastery import Stats
     from revise.sessions.exam import AttemptSummary
-    from revise.tui.app import ReviseApp
+    from revise.tui.services import Services
 
 MOST_WRONG = 20
 PROMPT_COLUMN_WIDTH = 40
@@ -45,7 +46,7 @@ def score_fraction(attempt: AttemptSummary) -> float | None:
 
 
 def trend_text(current: float, previous: float | None) -> str:
-    """"↑ 8%", "↓ 5%" or "→ 0%" against the previous attempt ("—" for the first)."""
+    """ "↑ 8%", "↓ 5%" or "→ 0%" against the previous attempt ("—" for the first)."""
     if previous is None:
         return "—"
     change = round((current - previous) * 100)
@@ -64,10 +65,9 @@ class StatisticsScreen(Screen[None]):
         Binding("4", "tab('exams')", "模拟考试", id="statistics.exams", tooltip="Mock exam scores over time; Enter opens a report"),
     ]
 
-    app: ReviseApp  # type: ignore[assignment]
-
-    def __init__(self) -> None:
+    def __init__(self, services: Services) -> None:
         super().__init__()
+        self.services = services
         self.stats: Stats | None = None
 
     def compose(self) -> ComposeResult:
@@ -100,12 +100,11 @@ class StatisticsScreen(Screen[None]):
 
     def refresh_text(self) -> None:
         """Recompute and redraw (also in a newly chosen display script)."""
-        from revise.clock import local_zone
         from revise.progress.mastery import collect_stats
 
-        app = self.app
+        app = self.services
         now = app.clock()
-        self.stats = collect_stats(app.bank, app.store, now=now, tz=app.tz or local_zone(now), top=MOST_WRONG)
+        self.stats = collect_stats(app.bank, app.store, now=now, tz=app.zone(now), top=MOST_WRONG)
         self._fill(self.query_one("#overview-body", VerticalScroll), list(self.overview_widgets(self.stats)))
         self._fill(self.query_one("#mastery-body", VerticalScroll), list(self.mastery_widgets(self.stats)))
         self.fill_wrong_table(self.stats)
@@ -125,13 +124,20 @@ class StatisticsScreen(Screen[None]):
         widgets: list[Widget] = [
             Static(
                 Content.assemble(
-                    ("连续学习 ", "$text-muted"), (f"{stats.streak} 天", "bold"),
-                    ("   累计作答 ", "$text-muted"), (str(overall.answered), "bold"),
-                    ("   总正确率 ", "$text-muted"), (percent(overall.accuracy) if overall.answered else "—", "bold"),
+                    ("连续学习 ", "$text-muted"),
+                    (f"{stats.streak} 天", "bold"),
+                    ("   累计作答 ", "$text-muted"),
+                    (str(overall.answered), "bold"),
+                    ("   总正确率 ", "$text-muted"),
+                    (percent(overall.accuracy) if overall.answered else "—", "bold"),
                 ),
                 id="overview-totals",
             ),
-            Label(f"最近 {len(stats.answers_per_day)} 天：{total_answers} 次作答，{practised_days} 天有练习，单日最多 {busiest} 次", markup=False, classes="section-title"),
+            Label(
+                f"最近 {len(stats.answers_per_day)} 天：{total_answers} 次作答，{practised_days} 天有练习，单日最多 {busiest} 次",
+                markup=False,
+                classes="section-title",
+            ),
             Static(heatmap_content(stats.answers_per_day), id="heatmap"),
             Label("各题型正确率（正确/作答）", classes="section-title"),
         ]
@@ -144,13 +150,12 @@ class StatisticsScreen(Screen[None]):
 
     def mastery_widgets(self, stats: Stats) -> list[Widget]:
         """Bars for the bank, each chapter, and each chapter's concepts (indented under it)."""
-        show = self.app.show
         report = stats.mastery
-        bank = self.app.bank
+        bank = self.services.bank
         rows = [("全部", report.bank.mastery, f"{percent(report.bank.mastery)} 掌握{report.bank.mastered}/{report.bank.questions}")]
         seen: set[str] = set()
         for group in report.chapters:
-            rows.append((show(group.name), group.mastery, f"{percent(group.mastery)} 掌握{group.mastered}/{group.questions}"))
+            rows.append((group.name, group.mastery, f"{percent(group.mastery)} 掌握{group.mastered}/{group.questions}"))
             for chapter in bank.chapters:
                 if chapter.title != group.key:
                     continue
@@ -159,12 +164,11 @@ class StatisticsScreen(Screen[None]):
                     if concept_group is None or concept.id in seen:
                         continue
                     seen.add(concept.id)
-                    rows.append(("  " + show(concept_group.name), concept_group.mastery, f"{percent(concept_group.mastery)} {concept_group.questions}题"))
+                    rows.append(("  " + concept_group.name, concept_group.mastery, f"{percent(concept_group.mastery)} {concept_group.questions}题"))
         return [BarChart(rows, label_width=20, detail_width=16, id="mastery-chart")]
 
     def fill_wrong_table(self, stats: Stats) -> None:
         """The most-wrong questions, as literal text cells."""
-        show = self.app.show
         table = self.query_one("#wrong-table", DataTable)
         table.clear(columns=True)
         table.add_column(Text("错"), width=3, key="wrong")
@@ -175,8 +179,8 @@ class StatisticsScreen(Screen[None]):
             table.add_row(
                 Text(str(item.incorrect), justify="right"),
                 Text(str(item.answered), justify="right"),
-                Text(show(" ".join(item.prompt.split())), no_wrap=True, overflow="ellipsis"),
-                Text(show(item.chapter), no_wrap=True, overflow="ellipsis"),
+                Text(" ".join(item.prompt.split()), no_wrap=True, overflow="ellipsis"),
+                Text(item.chapter, no_wrap=True, overflow="ellipsis"),
                 key=item.question_id,
             )
         detail = self.query_one("#wrong-detail", Static)
@@ -189,15 +193,14 @@ class StatisticsScreen(Screen[None]):
             return
         for item in self.stats.most_wrong:
             if item.question_id == event.row_key.value:
-                text = f"{self.app.show(item.prompt)}\n答错 {item.incorrect} 次 / 共答 {item.answered} 次 · {self.app.show(item.chapter)}"
+                text = f"{item.prompt}\n答错 {item.incorrect} 次 / 共答 {item.answered} 次 · {item.chapter}"
                 self.query_one("#wrong-detail", Static).update(plain(text))
                 return
 
     def fill_exam_history(self) -> None:
         """Every mock exam attempt (newest first) with its score and the change since the one before, and a sparkline."""
-        from revise.clock import local_zone
 
-        app = self.app
+        app = self.services
         table = self.query_one("#exam-table", DataTable)
         table.clear(columns=True)
         table.add_column(Text("日期"), width=16, key="date")
@@ -207,17 +210,20 @@ class StatisticsScreen(Screen[None]):
         table.add_column(Text("趋势"), width=6, key="trend")
         rows = self.exam_rows()
         for attempt, previous in rows:
-            tz = app.tz or local_zone(attempt.started_at)
+            tz = app.zone(attempt.started_at)
             fraction = score_fraction(attempt)
             if fraction is None:
                 score, share, trend = Text("未交卷", style="italic"), Text(""), Text("")
             else:
                 score = Text(f"{attempt.score:g}/{attempt.max_score:g}", justify="right")
                 share = Text(percent(fraction), justify="right")
-                trend = Text(trend_text(fraction, previous), style="green" if previous is not None and fraction > previous else "red" if previous is not None and fraction < previous else "")
+                trend = Text(
+                    trend_text(fraction, previous),
+                    style="green" if previous is not None and fraction > previous else "red" if previous is not None and fraction < previous else "",
+                )
             table.add_row(
                 Text(attempt.started_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")),
-                Text(app.show(attempt.paper_title), no_wrap=True, overflow="ellipsis"),
+                Text(attempt.paper_title, no_wrap=True, overflow="ellipsis"),
                 score,
                 share,
                 trend,
@@ -251,7 +257,7 @@ class StatisticsScreen(Screen[None]):
         """The attempts, newest first, each with the score fraction of the handed-in attempt before it."""
         from revise.sessions.exam import attempt_history
 
-        history = attempt_history(self.app.store, self.app.bank)
+        history = attempt_history(self.services.store, self.services.bank)
         rows: list[tuple[AttemptSummary, float | None]] = []
         previous: float | None = None
         for attempt in reversed(history):  # oldest first, to know the one before
@@ -269,21 +275,8 @@ class StatisticsScreen(Screen[None]):
         self.open_report(int(event.row_key.value))
 
     def open_report(self, attempt_id: int) -> None:
-        """Show the report of a handed-in attempt (adjustable while the bank still holds its questions)."""
-        from revise.sessions.exam import ExamError, ExamReport, ExamSession
-        from revise.tui.screens.exam_report import ExamReportScreen
-
-        app = self.app
-        record = app.store.exam_attempt(attempt_id)
-        if record is None or not record["report"]:
-            self.notify("这场考试还没有交卷：在首页按 e 继续。", timeout=4)
-            return
-        try:
-            session: ExamSession | None = ExamSession.resume(app.bank, app.store, attempt_id, clock=app.clock)
-        except ExamError:
-            session = None  # the bank changed since: the report can be read, not adjusted
-        report = session.report if session is not None and session.report is not None else ExamReport.from_json(record["report"])
-        app.push_screen(ExamReportScreen(report, session))
+        """Ask for the report of a handed-in attempt."""
+        self.post_message(OpenExamReport(attempt_id))
 
     def action_tab(self, tab: str) -> None:
         """Switch to a tab: "overview", "mastery", "wrong" or "exams"."""

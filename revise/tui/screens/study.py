@@ -23,7 +23,7 @@ from revise.tui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
     from revise.bank.model import Bank
-    from revise.tui.app import ReviseApp
+    from revise.tui.services import Services
 
 # Tree labels of questions are cut to this many characters.
 QUESTION_LABEL_CHARS = 24
@@ -87,10 +87,9 @@ class StudyScreen(Screen[None]):
         Binding("escape", "back", "返回", id="study.back", tooltip="Clear the search, or go back home"),
     ]
 
-    app: ReviseApp  # type: ignore[assignment]
-
-    def __init__(self) -> None:
+    def __init__(self, services: Services) -> None:
         super().__init__()
+        self.services = services
         self._index: SearchIndex | None = None
         self._index_lock = threading.Lock()
         self._query = ""
@@ -125,8 +124,7 @@ class StudyScreen(Screen[None]):
 
     def rebuild_tree(self) -> None:
         """Fill the tree with the whole bank, or with what matches the search."""
-        app = self.app
-        show = app.show
+        app = self.services
         tree: Tree[Item] = self.query_one("#study-tree", Tree)
         tree.clear()
         searching = bool(self._query.strip())
@@ -150,17 +148,19 @@ class StudyScreen(Screen[None]):
                         continue
                     questions = questions if concept_match else matching
                 if chapter_node is None:
-                    chapter_node = tree.root.add(Text(show(chapter.title), style="bold"), data=Item("chapter", chapter.title), expand=searching)
+                    chapter_node = tree.root.add(Text(chapter.title, style="bold"), data=Item("chapter", chapter.title), expand=searching)
                 if concept is not None:
-                    parent = chapter_node.add(Text(show(concept.name)), data=Item("concept", concept.id), expand=searching)
+                    parent = chapter_node.add(Text(concept.name), data=Item("concept", concept.id), expand=searching)
                 else:
                     parent = chapter_node.add(Text("其他题目", style="italic"), data=Item("loose", chapter.title), expand=searching)
                 for question in questions:
-                    parent.add_leaf(Text(f"{question.type_label[:2]} {show(shorten(question.prompt))}"), data=Item("question", question.id))
+                    parent.add_leaf(Text(f"{question.type_label[:2]} {shorten(question.prompt)}"), data=Item("question", question.id))
                     shown += 1
         tree.root.expand()
         if searching:
-            self.show_detail_widgets([Label(f"找到 {shown} 道题", markup=False, classes="hint")] if shown else [Label("没有找到。换个词试试（简体、繁体都可以）。", classes="hint")])
+            self.show_detail_widgets(
+                [Label(f"找到 {shown} 道题", markup=False, classes="hint")] if shown else [Label("没有找到。换个词试试（简体、繁体都可以）。", classes="hint")]
+            )
         else:
             self.show_detail_widgets([Label("在左边选择章节、知识点或题目；按 / 搜索。", classes="hint")])
 
@@ -168,7 +168,7 @@ class StudyScreen(Screen[None]):
         """The search index (built once, in the background when the screen opens or on the first search)."""
         with self._index_lock:
             if self._index is None:
-                self._index = SearchIndex(self.app.bank)
+                self._index = SearchIndex(self.services.bank)
             return self._index
 
     # -- details --------------------------------------------------------------------------
@@ -189,24 +189,24 @@ class StudyScreen(Screen[None]):
 
     def detail_for(self, item: Item) -> list[Widget]:
         """The widgets that show a chapter, a concept or a question."""
-        bank = self.app.bank
+        bank = self.services.bank
         if item.kind == "question" and item.key in bank.questions:
-            return question_widgets(bank.questions[item.key], self.app.show)
+            return question_widgets(bank.questions[item.key])
         if item.kind == "concept" and item.key in bank.concepts:
             concept = bank.concepts[item.key]
-            widgets = concept_widgets(concept, bank, self.app.show)
+            shown = concept_widgets(concept, bank)
             for question in bank.questions_of_concept(concept.id):
-                widgets += question_widgets(question, self.app.show)
-            return widgets
+                shown += question_widgets(question)
+            return shown
         if item.kind == "chapter":
-            return chapter_widgets(item.key, bank, self.app.show)
+            return chapter_widgets(item.key, bank)
         if item.kind == "loose":
-            widgets: list[Widget] = [heading(f"{self.app.show(item.key)} · 其他题目")]
+            widgets: list[Widget] = [heading(f"{item.key} · 其他题目")]
             for chapter in bank.chapters:
                 if chapter.title == item.key:
-                    for concept, questions in chapter_groups(bank, chapter):
-                        if concept is None:
-                            widgets += [widget for question in questions for widget in question_widgets(question, self.app.show)]
+                    for group_concept, questions in chapter_groups(bank, chapter):
+                        if group_concept is None:
+                            widgets += [widget for question in questions for widget in question_widgets(question)]
             return widgets
         return []
 
@@ -234,7 +234,7 @@ class StudyScreen(Screen[None]):
             search.value = ""
             self.query_one(Tree).focus()
         else:
-            self.app.action_home()
+            self.app.call_later(self.app.run_action, "app.home")
 
 
 def chapter_groups(bank: Bank, chapter: Chapter) -> list[tuple[Concept | None, list[Question]]]:
@@ -260,52 +260,52 @@ def para(text: str, classes: str = "") -> Static:
     return Static(plain(text), classes=f"para {classes}".strip(), markup=False)
 
 
-def chapter_widgets(title: str, bank: Bank, show) -> list[Widget]:
+def chapter_widgets(title: str, bank: Bank) -> list[Widget]:
     """A chapter's overview: its concepts and how many questions it has."""
     chapters = [chapter for chapter in bank.chapters if chapter.title == title]
     questions = sum(len(chapter.questions) for chapter in chapters)
     concepts = [concept for chapter in chapters for concept in chapter.concepts]
-    widgets: list[Widget] = [heading(show(title)), para(f"{questions} 道题，{len(concepts)} 个知识点", "muted")]
+    widgets: list[Widget] = [heading(title), para(f"{questions} 道题，{len(concepts)} 个知识点", "muted")]
     for concept in concepts:
-        widgets.append(para(f"• {show(concept.name)}" + (f"：{show(concept.summary)}" if concept.summary else "")))
+        widgets.append(para(f"• {concept.name}" + (f"：{concept.summary}" if concept.summary else "")))
     return widgets
 
 
-def concept_widgets(concept: Concept, bank: Bank, show) -> list[Widget]:
+def concept_widgets(concept: Concept, bank: Bank) -> list[Widget]:
     """A concept with all its members (other accepted forms, English, notes) and what it is confused with."""
-    widgets: list[Widget] = [heading(show(concept.name))]
+    widgets: list[Widget] = [heading(concept.name)]
     if concept.summary:
-        widgets.append(para(show(concept.summary)))
+        widgets.append(para(concept.summary))
     if concept.members:
         order = "（有顺序）" if concept.ordered else ""
         widgets.append(Label(f"成员 {len(concept.members)} 项{order}", markup=False, classes="field-label"))
         for number, member in enumerate(concept.members, 1):
-            line = f"{number}. {show(member.term)}"
+            line = f"{number}. {member.term}"
             if member.accept:
-                line += f"（也作：{show('、'.join(member.accept))}）"
+                line += f"（也作：{'、'.join(member.accept)}）"
             if member.en:
                 line += f"  {member.en}"
             if member.note:
-                line += f"\n   {show(member.note)}"
+                line += f"\n   {member.note}"
             widgets.append(para(line, "member"))
     confusable = [bank.concepts[cid].name for cid in concept.confusable if cid in bank.concepts]
     if confusable:
-        widgets.append(para(f"易混：{show('、'.join(confusable))}", "muted"))
+        widgets.append(para(f"易混：{'、'.join(confusable)}", "muted"))
     source = " · ".join(part for part in (concept.source, concept.ref) if part)
     if source:
         widgets.append(para(f"出处：{source}", "muted"))
     return widgets
 
 
-def question_widgets(question: Question, show) -> list[Widget]:
+def question_widgets(question: Question) -> list[Widget]:
     """A question with its options, answer, explanation and source, all shown."""
-    widgets: list[Widget] = [para(f"【{question.type_label}】{show(question.prompt)}", "study-prompt")]
+    widgets: list[Widget] = [para(f"【{question.type_label}】{question.prompt}", "study-prompt")]
     options = getattr(question, "options", ())
     if options:
-        widgets.append(para("\n".join(f"{letter(index)}. {show(option)}" for index, option in enumerate(options)), "options"))
-    widgets.append(para(f"答案：{show(answer_text(question))}", "study-answer"))
+        widgets.append(para("\n".join(f"{letter(index)}. {option}" for index, option in enumerate(options)), "options"))
+    widgets.append(para(f"答案：{answer_text(question)}", "study-answer"))
     if question.explanation:
-        widgets.append(para(f"解析：{show(question.explanation)}"))
+        widgets.append(para(f"解析：{question.explanation}"))
     source = " · ".join(part for part in (question.source, question.ref) if part)
     if source:
         widgets.append(para(f"出处：{source}", "muted"))

@@ -1,45 +1,45 @@
-"""One answer form per question type: each shows the prompt and turns what the student did into a response string.
+"""One answer form per question type: each shows the prompt and turns what the student did into a :class:`Response`.
 
-The response strings are what :func:`revise.grading.grade` parses:
-
-========== =====================================================
+========== ===========================================================
 type       response
-========== =====================================================
-choice     the option letter, e.g. ``C``
-multi      the chosen letters in order, e.g. ``ACE``
-truefalse  ``对`` or ``错``
-judge      ``对``, or ``错`` followed by ``，`` and the correction
-fill       the blanks in order (see :func:`fill_response`)
-short      the text typed
-essay      the text typed
-numeric    the text typed
-========== =====================================================
+========== ===========================================================
+choice     ``choices``: the chosen option's bank index
+multi      ``choices``: the ticked options' bank indexes
+truefalse  ``judgment``
+judge      ``judgment`` and, when false, ``correction``
+fill       ``blanks``: one entry per blank, in order ("" when empty)
+match      ``pairs``: for each left item, the bank index of its partner
+short      ``text``
+essay      ``text``
+numeric    ``text``
+========== ===========================================================
 
+Options are shown in the order given (see :mod:`revise.bank.shuffle`); the
+forms turn positions back into bank indexes, so nothing downstream needs to
+know the order. Every form can :meth:`~AnswerForm.restore` a response (an
+exam being resumed) and say whether it :meth:`~AnswerForm.has_answer`.
 The forms hold no grading logic: they never look at the answer key.
 """
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from rich.cells import cell_len
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
+from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
-from revise.bank.model import BLANK_RE, Question, letter
-from revise.tui.display import DisplayScript, plain
+from revise.bank.model import BLANK_RE, ChoiceQuestion, MatchQuestion, MultiQuestion, Question, letter
+from revise.bank.response import Response
+from revise.bank.shuffle import bank_to_shown, option_count, shown_to_bank
+from revise.tui.display import plain
 
-# Answers in a response are joined with this (the grader splits on it too).
-BLANK_SEPARATOR = "、"
-# What an empty blank among filled ones is sent as (it never matches an answer).
-EMPTY_BLANK = "（空）"
-JUDGE_TRUE = "对"
-JUDGE_FALSE = "错"
-JUDGE_CORRECTION_SEPARATOR = "，"
 # Widest the inline fill sentence may get before the blanks go below the prompt.
 INLINE_FILL_WIDTH = 72
 INLINE_BLANK_WIDTH = 12
@@ -50,28 +50,6 @@ MAX_OPTIONS = 8
 def blank_label(index: int) -> str:
     """The label of the blank at a zero-based index: ①, ②, … then (21), (22)."""
     return CIRCLED[index] if index < len(CIRCLED) else f"({index + 1})"
-
-
-def fill_response(answers: list[str], *, keep_positions: bool = True) -> str:
-    """The response for a fill question: the blanks' answers in blank order, joined with 、.
-
-    The grader splits a multi-blank response into items on 、 and drops empty
-    items, so with `keep_positions` (blanks whose order matters) an empty blank
-    among filled ones is sent as a visible placeholder: the later answers then
-    stay in their own places instead of sliding one blank to the left.
-    """
-    cleaned = [answer.strip() for answer in answers]
-    if keep_positions and len(cleaned) > 1 and any(cleaned):
-        cleaned = [answer or EMPTY_BLANK for answer in cleaned]
-    return BLANK_SEPARATOR.join(cleaned)
-
-
-def judge_response(judged_true: bool, correction: str = "") -> str:
-    """The response for a judge question: 对, 错, or 错，<correction>."""
-    if judged_true:
-        return JUDGE_TRUE
-    correction = correction.strip()
-    return f"{JUDGE_FALSE}{JUDGE_CORRECTION_SEPARATOR}{correction}" if correction else JUDGE_FALSE
 
 
 class AnswerForm(Vertical):
@@ -90,7 +68,7 @@ class AnswerForm(Vertical):
     class Submitted(Message):
         """The student submitted a response."""
 
-        def __init__(self, form: AnswerForm, response: str) -> None:
+        def __init__(self, form: AnswerForm, response: Response) -> None:
             self.form = form
             self.response = response
             super().__init__()
@@ -100,16 +78,17 @@ class AnswerForm(Vertical):
             """The form that was submitted."""
             return self.form
 
-    def __init__(self, question: Question, prompt: str, show: DisplayScript, *, id: str | None = None) -> None:
+    def __init__(self, question: Question, prompt: str, *, order: tuple[int, ...] | None = None, id: str | None = None) -> None:
+        """`order` is the order options are shown in (bank indexes); None: the bank's own order."""
         super().__init__(id=id)
         self.question = question
         self.prompt_text = prompt
-        self.show = show
+        self.order = order if order is not None else tuple(range(option_count(question)))
         self.submitted = False
 
     def compose_prompt(self) -> ComposeResult:
         """The prompt as literal text (wrapping as needed)."""
-        yield Static(plain(self.show(self.prompt_text)), classes="prompt", markup=False)
+        yield Static(plain(self.prompt_text), classes="prompt", markup=False)
 
     def compose(self) -> ComposeResult:
         """Build the widgets."""
@@ -120,9 +99,17 @@ class AnswerForm(Vertical):
         """The widgets the student answers with."""
         yield from ()
 
-    def response(self) -> str:
-        """The response string for the grader, from the widgets' current state."""
+    def response(self) -> Response:
+        """What the student entered, from the widgets' current state."""
         raise NotImplementedError
+
+    def restore(self, response: Response) -> None:
+        """Put a saved response back into the (mounted) widgets, e.g. when an exam is resumed."""
+        raise NotImplementedError
+
+    def has_answer(self) -> bool:
+        """True when the student entered anything at all."""
+        return self.response().has_answer()
 
     def focus_answer(self) -> None:
         """Put the focus where the student starts answering."""
@@ -140,29 +127,42 @@ class AnswerForm(Vertical):
 
 
 class ChoiceList(OptionList):
-    """Options with letters; letter keys jump to an option, and in multi mode toggle it."""
+    """Options with letters; letter keys jump to an option, and in multi mode toggle it.
 
-    BINDINGS = [
-        Binding(key, f"letter({index})", f"选{key.upper()}", id=f"answer.letter-{key}", show=False)
-        for index, key in enumerate("abcdefgh")
-    ] + [
-        Binding("space", "toggle", "勾选", id="answer.toggle", show=False),
+    Positions are what the student sees (A is the first shown); the form maps them to bank indexes.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *[Binding(key, f"letter({index})", f"选{key.upper()}", id=f"answer.letter-{key}", show=False) for index, key in enumerate("abcdefgh")],
+        Binding("space", "toggle_option", "勾选", id="answer.toggle", show=False),
     ]
 
-    def __init__(self, options: tuple[str, ...], show: DisplayScript, *, multi: bool = False, id: str | None = None) -> None:
-        self.texts = options[:MAX_OPTIONS]
-        self.show = show
+    def __init__(self, texts: list[str], *, multi: bool = False, id: str | None = None) -> None:
+        self.texts = texts[:MAX_OPTIONS]
         self.multi = multi
         self.chosen: set[int] = set()
         super().__init__(*[Option(self._prompt(index)) for index in range(len(self.texts))], id=id, markup=False)
 
+    def on_mount(self) -> None:
+        """Start with no option highlighted, in single and multiple choice alike, so a stray Enter answers nothing."""
+        self.highlighted = None
+
     def _prompt(self, index: int) -> Content:
         mark = ("[x] " if index in self.chosen else "[ ] ") if self.multi else ""
-        return plain(f"{mark}{letter(index)}. {self.show(self.texts[index])}")
+        return plain(f"{mark}{letter(index)}. {self.texts[index]}")
 
     def _toggle(self, index: int) -> None:
         self.chosen ^= {index}
         self.replace_option_prompt_at_index(index, self._prompt(index))
+
+    def choose(self, positions: set[int] | frozenset[int]) -> None:
+        """Tick exactly these positions (multi), or highlight the one given (single)."""
+        if self.multi:
+            for index in range(len(self.texts)):
+                if (index in positions) != (index in self.chosen):
+                    self._toggle(index)
+        elif positions:
+            self.highlighted = min(positions)
 
     def action_letter(self, index: int) -> None:
         """Highlight the option with this letter (and toggle it in multi mode)."""
@@ -184,40 +184,50 @@ class ChoiceList(OptionList):
             self.highlighted = clicked
             self._toggle(clicked)
 
-    def action_toggle(self) -> None:
+    def action_toggle_option(self) -> None:
         """Toggle the highlighted option (multi mode)."""
         if self.multi and self.highlighted is not None:
             self._toggle(self.highlighted)
 
-    def letters(self) -> str:
-        """The chosen letters in order (multi), or the highlighted letter (single)."""
+    def positions(self) -> frozenset[int]:
+        """The ticked positions (multi), or the highlighted one (single)."""
         if self.multi:
-            return "".join(letter(index) for index in sorted(self.chosen))
-        return letter(self.highlighted) if self.highlighted is not None else ""
+            return frozenset(self.chosen)
+        return frozenset() if self.highlighted is None else frozenset({self.highlighted})
 
 
 class OptionsAnswer(AnswerForm):
-    """What single and multiple choice share: a ChoiceList of the options, Enter submits its letters."""
+    """What single and multiple choice share: a ChoiceList of the options in the order shown, Enter submits."""
 
     MULTI = False
     HINT = ""
 
+    def option_texts(self) -> list[str]:
+        """The options in the order shown."""
+        options: tuple[str, ...] = self.question.options if isinstance(self.question, (ChoiceQuestion, MultiQuestion)) else ()
+        return [options[index] for index in self.order]
+
     def compose_answer(self) -> ComposeResult:
         """The widgets the student answers with."""
-        yield ChoiceList(self.question.options, self.show, multi=self.MULTI, id="options")  # type: ignore[attr-defined]
+        yield ChoiceList(self.option_texts(), multi=self.MULTI, id="options")
         yield Label(self.HINT, classes="hint")
 
     def focus_answer(self) -> None:
         """Focus where the student starts answering."""
         self.query_one(ChoiceList).focus()
 
-    def response(self) -> str:
-        """The response string for the grader (see the module docstring)."""
-        return self.query_one(ChoiceList).letters()
+    def response(self) -> Response:
+        """The chosen options, as bank indexes."""
+        return Response(choices=shown_to_bank(self.order, self.query_one(ChoiceList).positions()))
+
+    def restore(self, response: Response) -> None:
+        """Tick (or highlight) the saved choices."""
+        if response.choices:
+            self.query_one(ChoiceList).choose(bank_to_shown(self.order, response.choices & set(self.order)))
 
     @on(OptionList.OptionSelected, "#options")
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        # Enter in the list submits (for multi: the ticked letters, not the highlighted one).
+        # Enter in the list submits (for multi: the ticked options, not the highlighted one).
         event.stop()
         self.action_submit()
 
@@ -226,10 +236,6 @@ class ChoiceAnswer(OptionsAnswer):
     """单项选择: A-H or the arrows pick, Enter submits."""
 
     HINT = "按字母键或方向键选择，Enter 提交"
-
-    def on_mount(self) -> None:
-        """Start with no option highlighted, so a stray Enter answers nothing."""
-        self.query_one(ChoiceList).highlighted = None
 
 
 class MultiAnswer(OptionsAnswer):
@@ -249,7 +255,7 @@ class TrueFalseAnswer(AnswerForm):
     ]
     HINT = "按 T（对）或 F（错）作答"
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.judgment: bool | None = None
 
@@ -281,9 +287,19 @@ class TrueFalseAnswer(AnswerForm):
         event.stop()
         self.action_judge(event.button.id == "true")
 
-    def response(self) -> str:
-        """The response string for the grader (see the module docstring)."""
-        return JUDGE_TRUE if self.judgment else JUDGE_FALSE
+    def show_judgment(self) -> None:
+        """Mark which of 对/错 is chosen (a form that stays on screen, as in an exam)."""
+        self.query_one("#true", Button).set_class(self.judgment is True, "chosen")
+        self.query_one("#false", Button).set_class(self.judgment is False, "chosen")
+
+    def response(self) -> Response:
+        """The judgment (None until one is made)."""
+        return Response(judgment=self.judgment)
+
+    def restore(self, response: Response) -> None:
+        """Choose the saved judgment again."""
+        self.judgment = response.judgment
+        self.show_judgment()
 
 
 class JudgeAnswer(TrueFalseAnswer):
@@ -304,20 +320,30 @@ class JudgeAnswer(TrueFalseAnswer):
         if value:
             self.action_submit()
             return
-        self.query_one("#correction-row").remove_class("hidden")
-        self.query_one("#false", Button).add_class("chosen")
+        self.show_judgment()
         self.query_one("#correction", Input).focus()
+
+    def show_judgment(self) -> None:
+        """Mark the choice, and show the correction box only after 错."""
+        super().show_judgment()
+        self.query_one("#correction-row").set_class(self.judgment is not False, "hidden")
 
     @on(Input.Submitted, "#correction")
     def _correction_done(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_submit()
 
-    def response(self) -> str:
-        """The response string for the grader (see the module docstring)."""
+    def response(self) -> Response:
+        """The judgment and, after 错, the correction."""
         if self.judgment is None:
-            return ""
-        return judge_response(self.judgment, self.query_one("#correction", Input).value)
+            return Response()
+        correction = "" if self.judgment else self.query_one("#correction", Input).value.strip()
+        return Response(judgment=self.judgment, correction=correction)
+
+    def restore(self, response: Response) -> None:
+        """Choose the saved judgment and put its correction back."""
+        self.query_one("#correction", Input).value = response.correction
+        super().restore(response)
 
 
 class TextAnswer(AnswerForm):
@@ -337,9 +363,13 @@ class TextAnswer(AnswerForm):
         """Focus where the student starts answering."""
         self.query_one(TextArea).focus()
 
-    def response(self) -> str:
-        """The response string for the grader (see the module docstring)."""
-        return self.query_one(TextArea).text
+    def response(self) -> Response:
+        """The text typed."""
+        return Response(text=self.query_one(TextArea).text)
+
+    def restore(self, response: Response) -> None:
+        """Put the saved text back."""
+        self.query_one(TextArea).load_text(response.text)
 
     @on(Button.Pressed, "#submit")
     def _pressed(self, event: Button.Pressed) -> None:
@@ -357,15 +387,19 @@ class NumericAnswer(AnswerForm):
             yield Label("答：", classes="field-label")
             yield Input(placeholder="数字（或文字答案）", id="number")
             if unit:
-                yield Label(plain(self.show(unit)), classes="unit", markup=False)
+                yield Label(plain(unit), classes="unit", markup=False)
 
     def focus_answer(self) -> None:
         """Focus where the student starts answering."""
         self.query_one("#number", Input).focus()
 
-    def response(self) -> str:
-        """The response string for the grader (see the module docstring)."""
-        return self.query_one("#number", Input).value
+    def response(self) -> Response:
+        """The text typed."""
+        return Response(text=self.query_one("#number", Input).value)
+
+    def restore(self, response: Response) -> None:
+        """Put the saved text back."""
+        self.query_one("#number", Input).value = response.text
 
     @on(Input.Submitted, "#number")
     def _entered(self, event: Input.Submitted) -> None:
@@ -376,15 +410,14 @@ class NumericAnswer(AnswerForm):
 class FillAnswer(AnswerForm):
     """填空: one input per blank, inside the sentence when it fits on a line, else numbered below it."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        shown = self.show(self.prompt_text)
-        self.segments = BLANK_RE.split(shown)
+        self.segments = BLANK_RE.split(self.prompt_text)
         self.blank_count = max(1, len(self.segments) - 1)
         if len(self.segments) == 1:
             # A prompt without underscores (should not happen): one input after it.
-            self.segments = [shown, ""]
-        self.inline = "\n" not in shown and self._inline_width() <= INLINE_FILL_WIDTH
+            self.segments = [self.prompt_text, ""]
+        self.inline = "\n" not in self.prompt_text and self._inline_width() <= INLINE_FILL_WIDTH
 
     def _inline_width(self) -> int:
         return sum(cell_len(segment) for segment in self.segments) + self.blank_count * INLINE_BLANK_WIDTH
@@ -399,10 +432,7 @@ class FillAnswer(AnswerForm):
                     if index < self.blank_count:
                         yield Input(placeholder=blank_label(index), id=f"blank-{index}", classes="blank inline-blank", compact=True)
             return
-        numbered = "".join(
-            segment + (f"{blank_label(index)}____" if index < self.blank_count else "")
-            for index, segment in enumerate(self.segments)
-        )
+        numbered = "".join(segment + (f"{blank_label(index)}____" if index < self.blank_count else "") for index, segment in enumerate(self.segments))
         yield Static(plain(numbered), classes="prompt", markup=False)
 
     def compose_answer(self) -> ComposeResult:
@@ -421,7 +451,6 @@ class FillAnswer(AnswerForm):
         """Two columns of blanks when there are several, so long lists fit 80x24."""
         grids = self.query(".blank-grid")
         if grids:
-            # Two columns when there are several blanks, so long lists still fit 80x24.
             grids.first().styles.grid_size_columns = 2 if self.blank_count > 2 else 1
 
     def blanks(self) -> list[Input]:
@@ -432,10 +461,15 @@ class FillAnswer(AnswerForm):
         """Focus where the student starts answering."""
         self.blanks()[0].focus()
 
-    def response(self) -> str:
-        """The response string for the grader (see the module docstring)."""
-        keep_positions = not getattr(self.question, "any_order", False)
-        return fill_response([blank.value for blank in self.blanks()], keep_positions=keep_positions)
+    def response(self) -> Response:
+        """One entry per blank, in order ("" for an empty one)."""
+        return Response(blanks=tuple(blank.value.strip() for blank in self.blanks()))
+
+    def restore(self, response: Response) -> None:
+        """Put each saved blank back in its own box."""
+        saved = response.blanks if response.blanks is not None else ((response.text,) if response.text else ())
+        for blank, value in zip(self.blanks(), saved):
+            blank.value = value
 
     @on(Input.Submitted, ".blank")
     def _next_blank(self, event: Input.Submitted) -> None:
@@ -448,20 +482,74 @@ class FillAnswer(AnswerForm):
             self.action_submit()
 
 
+class MatchAnswer(AnswerForm):
+    """配对: each left item gets a drop-down of the right-hand items (in the order shown, lettered); ctrl+s submits."""
+
+    def rights_shown(self) -> list[str]:
+        """The right-hand items in the order shown."""
+        rights = self.question.rights if isinstance(self.question, MatchQuestion) else ()
+        return [rights[index] for index in self.order]
+
+    def lefts(self) -> tuple[str, ...]:
+        """The items to be matched, in bank order."""
+        return self.question.lefts if isinstance(self.question, MatchQuestion) else ()
+
+    def compose_answer(self) -> ComposeResult:
+        """One row per left item: its text and a picker of right-hand items."""
+        choices = [(plain(f"{letter(position)}. {text}"), position) for position, text in enumerate(self.rights_shown())]
+        with Vertical(classes="match-rows"):
+            for index, left in enumerate(self.lefts()):
+                with Horizontal(classes="match-row"):
+                    yield Label(plain(f"{index + 1}. {left}"), classes="match-left", markup=False)
+                    yield Select(choices, prompt="选择", id=f"pair-{index}", classes="match-choice", compact=True)
+        with Horizontal(classes="submit-row"):
+            yield Button("提交 (ctrl+s)", id="submit", variant="primary")
+        yield Label("每一项选一个配对；Tab 到下一项，ctrl+s 提交", classes="hint")
+
+    def pickers(self) -> list[Select[int]]:
+        """The pickers in left-item order."""
+        return [self.query_one(f"#pair-{index}", Select) for index in range(len(self.lefts()))]
+
+    def focus_answer(self) -> None:
+        """Focus the first picker."""
+        pickers = self.pickers()
+        if pickers:
+            pickers[0].focus()
+
+    def response(self) -> Response:
+        """For each left item, the bank index of the right-hand item chosen (None when none)."""
+        pairs = []
+        for picker in self.pickers():
+            value = picker.value
+            pairs.append(self.order[value] if isinstance(value, int) and 0 <= value < len(self.order) else None)
+        return Response(pairs=tuple(pairs))
+
+    def restore(self, response: Response) -> None:
+        """Choose the saved partners again."""
+        position = {bank_index: shown for shown, bank_index in enumerate(self.order)}
+        for picker, choice in zip(self.pickers(), response.pairs or ()):
+            if choice is not None and choice in position:
+                picker.value = position[choice]
+
+    @on(Button.Pressed, "#submit")
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_submit()
+
+
 FORMS: dict[str, type[AnswerForm]] = {
     "fill": FillAnswer,
     "choice": ChoiceAnswer,
     "multi": MultiAnswer,
     "truefalse": TrueFalseAnswer,
     "judge": JudgeAnswer,
+    "match": MatchAnswer,
     "short": TextAnswer,
     "essay": TextAnswer,
     "numeric": NumericAnswer,
 }
 
 
-def answer_form(question: Question, prompt: str, show: DisplayScript, *, id: str | None = None) -> AnswerForm:
-    """The answer form that fits the question's type."""
-    return FORMS[question.type](question, prompt, show, id=id)
-
-
+def answer_form(question: Question, prompt: str, *, order: tuple[int, ...] | None = None, id: str | None = None) -> AnswerForm:
+    """The answer form that fits the question's type, showing options in `order`."""
+    return FORMS[question.type](question, prompt, order=order, id=id)

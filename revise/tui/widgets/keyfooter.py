@@ -80,7 +80,9 @@ class KeyFooter(Widget, can_focus=False):
         line = Content.assemble(*parts)
         if palette is not None:
             key, display, description, _enabled = palette
-            tail = Content.assemble(("▏", "$foreground 20%"), (f"{display} ", "bold $footer-key-foreground"), (f"{description} ", "$footer-description-foreground"))
+            tail = Content.assemble(
+                ("▏", "$foreground 20%"), (f"{display} ", "bold $footer-key-foreground"), (f"{description} ", "$footer-description-foreground")
+            )
             width = self.size.width
             gap = width - line.cell_length - tail.cell_length
             if gap >= 1:

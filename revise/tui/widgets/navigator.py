@@ -21,12 +21,13 @@ STATE_MARKS: dict[str, tuple[str, str]] = {
     "unanswered": ("·", "$text-muted"),
     "answered": ("✓", "$text-success"),
     "flagged": ("?", "bold $text-warning"),
+    "unsaved": ("!", "bold $text-error"),
     "correct": ("✓", "$text-success"),
     "partial": ("~", "$text-warning"),
     "incorrect": ("✗", "$text-error"),
     "blank": ("-", "$text-error"),
 }
-EXAM_LEGEND = "✓已答 ?标记 ·未答"
+EXAM_LEGEND = "✓已保存 ?标记 ·未答 !未保存"
 REPORT_LEGEND = "✓对 ~部分 ✗错 -未答"
 
 

@@ -29,7 +29,10 @@ class TitleBar(Widget):
 
     def on_mount(self) -> None:
         """Redraw when the screen's subtitle changes."""
-        self.watch(self.screen, "sub_title", lambda _old, _new: self.refresh(), init=False)
+        self.watch(self.screen, "sub_title", self._subtitle_changed, init=False)
+
+    def _subtitle_changed(self, _old: str, _new: str) -> None:
+        self.refresh()
 
     def render(self) -> RenderResult:
         """Draw the widget's text."""

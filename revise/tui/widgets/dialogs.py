@@ -1,9 +1,11 @@
-"""The mock exam's dialogs: confirm (hand in, leave), go to a question, resume an attempt, adjust points.
+"""Modal dialogs: a notice to acknowledge, confirm (hand in, leave), go to a question, resume an attempt, adjust points.
 
 Every piece of bank or student text is shown as literal content (never markup).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -98,7 +100,8 @@ class ResumeExamDialog(ModalScreen[str | None]):
         Binding("escape", "later", "稍后", id="resume.later", tooltip="Decide later; the clock keeps running"),
     ]
 
-    def __init__(self, title: str, message: str, *, submit_label: str = "现在交卷") -> None:
+    def __init__(self, title: str, message: Callable[[], str], *, submit_label: str = "现在交卷") -> None:
+        """`message` is called again every second, so the time left it states keeps running."""
         super().__init__()
         self.title_text = title
         self.message = message
@@ -108,15 +111,20 @@ class ResumeExamDialog(ModalScreen[str | None]):
         """Build the widgets."""
         with Vertical(classes="dialog"):
             yield Label(plain(self.title_text), classes="section-title dialog-title", markup=False)
-            yield Static(plain(self.message), id="resume-message", markup=False)
+            yield Static(plain(self.message()), id="resume-message", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("继续考试", id="resume", variant="primary")
                 yield Button(self.submit_label, id="submit", variant="warning")
                 yield Button("稍后", id="later")
 
     def on_mount(self) -> None:
-        """Focus “continue”."""
+        """Focus “continue”, and keep the time left up to date."""
         self.query_one("#resume", Button).focus()
+        self.set_interval(1.0, self.refresh_message)
+
+    def refresh_message(self) -> None:
+        """Restate the message (the clock has moved on)."""
+        self.query_one("#resume-message", Static).update(plain(self.message()))
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -188,4 +196,37 @@ class AdjustPointsDialog(ModalScreen[float | None]):
 
     def action_cancel(self) -> None:
         """Close without changing anything."""
+        self.dismiss(None)
+
+
+class NoticeDialog(ModalScreen[None]):
+    """A message the student must acknowledge, e.g. that a damaged progress file was moved aside."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss_notice", "知道了", id="notice.dismiss", tooltip="Close this message"),
+    ]
+
+    def __init__(self, title: str, message: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        """Build the widgets."""
+        with Vertical(id="notice"):
+            yield Label(plain(self.title_text), classes="section-title", markup=False)
+            yield Static(plain(self.message), markup=False)
+            yield Button("知道了", id="ok", variant="primary")
+
+    def on_mount(self) -> None:
+        """Focus the button."""
+        self.query_one("#ok", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Close the dialog."""
+        event.stop()
+        self.dismiss(None)
+
+    def action_dismiss_notice(self) -> None:
+        """Close the dialog."""
         self.dismiss(None)
