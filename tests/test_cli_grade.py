@@ -465,3 +465,84 @@ def test_an_xlsx_on_stdin(monkeypatch, capsys, tmp_path: Path) -> None:
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data.getvalue())))
     code, out, _ = run(capsys, "--responses", "-")
     assert code == 0 and read_csv(out)[1][3] == "correct"
+
+
+# -- marking with a saved paper (revise paper --save) ------------------------------------------------
+
+MORE_QUESTIONS = """\
+chapter: 新增章节
+order: 3
+questions:
+  - id: new-choice
+    type: choice
+    prompt: 客户关系管理的核心是什么？
+    options: [客户, 产品, 价格, 渠道]
+    answer: A
+  - id: new-multi
+    type: multi
+    prompt: 属于4C的有哪些？
+    options: [顾客, 成本, 促销, 便利]
+    answer: ABD
+"""
+
+
+def saved_paper(capsys, tmp_path: Path, bank: Path) -> tuple[Path, object]:
+    """A saved 'mini' paper whose single-choice question is printed shuffled (its key is not the bank's C)."""
+    from revise.bank.loader import load_bank
+    from revise.formats.saved_paper import load_saved_paper
+
+    loaded = load_bank([bank]).bank
+    for seed in range(1, 60):
+        saved = tmp_path / f"mini-{seed}.yaml"
+        assert main(["paper", "--bank", str(bank), "--paper", "mini", "--seed", str(seed), "--out", str(tmp_path / f"p{seed}.md"), "--save", str(saved)]) == 0
+        capsys.readouterr()
+        drawn = load_saved_paper(saved, loaded)
+        choice = next(placed for placed in drawn.questions if placed.question.id == "mkt-4c-odd")
+        if choice.shown_key() != "C":
+            return saved, drawn
+    raise AssertionError("no seed shuffles the choice question")
+
+
+def test_a_saved_paper_marks_in_its_points_and_printed_letters_and_ignores_a_grown_bank(capsys, tmp_path: Path, paper_bank: Path) -> None:
+    saved, drawn = saved_paper(capsys, tmp_path, paper_bank)
+    keys = {placed.question.id: placed.shown_key() for placed in drawn.questions}  # type: ignore[attr-defined]
+    # 张三 answers in the letters printed on the paper; 李四 in the bank's own letters (wrong on this paper).
+    header = ["学号", "姓名", "mkt-4c-odd", "mkt-4c-judge", "mkt-4c-judge-true", "mkt-4p-multi"]
+    rows = [["1", "张三", keys["mkt-4c-odd"], "错，应为沟通", "对", keys["mkt-4p-multi"]], ["2", "李四", "C", "对", "对", "ACE"]]
+    responses = write(tmp_path, "\n".join(",".join(row) for row in [header, *rows]) + "\n")
+    report = tmp_path / "report.html"
+
+    code, before, _ = run_bank(capsys, paper_bank, "--responses", str(responses), "--paper", str(saved), "--report", str(report))
+    assert code == 0
+    marked = read_csv(before)
+    assert marked[0][4:9] == ["verdict", "score", "points", "full_marks", "section"]
+    zhang = [(row[2], row[4], row[6], row[7], row[8]) for row in marked[1:5]]
+    assert zhang == [
+        ("mkt-4c-odd", "correct", "2", "2", "一、单项选择题"),
+        ("mkt-4c-judge", "correct", "3", "3", "二、判断并改错题"),
+        ("mkt-4c-judge-true", "correct", "3", "3", "二、判断并改错题"),
+        ("mkt-4p-multi", "correct", "4", "4", "三、多项选择题"),
+    ]
+    assert marked[5][4] == "incorrect" and marked[5][6] == "0"  # "C" is not the printed key
+    assert "小测" in report.read_text(encoding="utf-8")
+
+    # The bank grows: the blueprint now draws from more questions, the saved paper stays what was printed.
+    (paper_bank / "03-more.yaml").write_text(MORE_QUESTIONS, encoding="utf-8")
+    code, after, _ = run_bank(capsys, paper_bank, "--responses", str(responses), "--paper", str(saved))
+    assert code == 0 and after == before
+
+    # A question that was not on the saved paper is an error row that says so.
+    extra = write(tmp_path, "question_id,answer\nnew-choice,A\n", name="extra.csv")
+    code, stdout, _ = run_bank(capsys, paper_bank, "--responses", str(extra), "--paper", str(saved))
+    assert code == 1 and "不在试卷" in read_csv(stdout)[1][-1]
+
+
+def test_a_saved_paper_that_no_longer_fits_the_bank_is_a_usage_error(capsys, tmp_path: Path, paper_bank: Path) -> None:
+    responses = write(tmp_path, CLASS_WIDE)
+    missing = tmp_path / "nothere.yaml"
+    code, stdout, err = run_bank(capsys, paper_bank, "--responses", str(responses), "--paper", str(missing))
+    assert code == 2 and stdout == "" and "找不到保存的试卷文件" in err
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("saved_paper: 1\npaper: mini\n", encoding="utf-8")
+    code, stdout, err = run_bank(capsys, paper_bank, "--responses", str(responses), "--paper", str(broken))
+    assert code == 2 and stdout == "" and f"{broken}:1:" in err and "Traceback" not in err

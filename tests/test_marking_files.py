@@ -291,3 +291,28 @@ def test_an_unclosed_quote_swallowing_the_file_is_named(tmp_path: Path) -> None:
     path.write_bytes(b'question_id,answer\nq1,"' + b"x\n" * 2_100_000)
     with pytest.raises(InputError, match="引号没有配对"):
         read(path)
+
+
+# -- a small CSV read whole (a class roster): the same encoding ladder ------------------------------
+
+ROSTER = "学号,姓名,角色\ns001,张三,学生\nt001,王老师,教师\n"
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "utf-8-sig", "gbk", "utf-16"])
+def test_a_small_csv_is_read_in_whatever_encoding_excel_saved(tmp_path: Path, codec: str) -> None:
+    path = tmp_path / "roster.csv"
+    path.write_bytes(ROSTER.encode(codec))
+    assert encoding.read_small_text(str(path)) == ROSTER
+
+
+def test_roster_add_from_a_gbk_csv(tmp_path: Path, capsys) -> None:
+    from revise.cli import main
+
+    source = tmp_path / "名单.csv"
+    source.write_bytes(ROSTER.encode("gbk"))
+    roster = tmp_path / "roster.csv"
+    assert main(["class", "roster", "add", "--roster", str(roster), "--from", str(source)]) == 0
+    assert "共 2 人" in capsys.readouterr().out
+    source.write_bytes(b"\xff\xfe\x00" + b"\x81" * 50)  # a UTF-16 BOM, then nothing UTF-16
+    assert main(["class", "roster", "add", "--roster", str(roster), "--from", str(source)]) == 1
+    assert f"{source}:1:" in capsys.readouterr().err

@@ -153,3 +153,47 @@ def test_wrong_answer_counters_are_bounded() -> None:
     stats = accumulator.result()
     assert stats.questions[0].wrong_answers[0] == ("WRONG 3", 11)
     assert len(accumulator._items["q"].wrong) == DISTINCT_WRONG_CAP and accumulator._items["q"].other_wrong == 500
+
+
+# -- practice data: skip_unanswered (the class store) ----------------------------------------------
+
+# Four students who met different questions (q1, q2 one point; q3 two):
+#   A: q1 1, q2 1        -> 2 of 2, rate 1.0     rank 1
+#   B: q1 0, q3 2        -> 2 of 3, rate 0.667   rank 2
+#   C: q1 1, q2 0, q3 1  -> 2 of 4, rate 0.5     rank 3
+#   D: q2 0              -> 0 of 1, rate 0       rank 4
+SPARSE = [
+    Mark("A", "q1", 1, 1),
+    Mark("A", "q2", 1, 1),
+    Mark("B", "q1", 0, 1, answer="x"),
+    Mark("B", "q3", 2, 2),
+    Mark("C", "q1", 1, 1),
+    Mark("C", "q2", 0, 1, answer="y"),
+    Mark("C", "q3", 1, 2, answer="half"),
+    Mark("D", "q2", 0, 1, answer="y"),
+]
+
+
+def test_skip_unanswered_measures_students_by_rate_and_questions_by_who_did_them() -> None:
+    stats = class_stats(SPARSE, skip_unanswered=True)
+    assert stats.by_rate
+    assert [(s.student, s.total, s.full_marks, s.rank) for s in stats.students] == [("A", 2, 2, 1), ("B", 2, 3, 2), ("C", 2, 4, 3), ("D", 0, 1, 4)]
+    assert stats.students[1].rate == pytest.approx(2 / 3)
+    q1, q2, q3 = stats.questions
+    assert (q1.students, q2.students, q3.students) == (3, 3, 2)
+    assert (q1.facility, q2.facility, q3.facility) == (pytest.approx(2 / 3), pytest.approx(1 / 3), 0.75)
+    # groups of 1 among those who did it, by rate: q1 A(1) vs C(1); q2 A(1) vs D(0); q3 B(2) vs C(1), over 2 points
+    assert (q1.discrimination, q2.discrimination, q3.discrimination) == (0.0, 1.0, 0.5)
+    assert q2.wrong_answers == (("Y", 2),)
+    paper = stats.paper
+    assert paper.full_marks == 1.0 and paper.mean == pytest.approx((1 + 2 / 3 + 0.5 + 0) / 4)
+    assert paper.alpha is None  # only C did every question
+    assert sum(b.count for b in paper.histogram) == 4 and paper.histogram[-1].high == 1.0
+
+
+def test_skip_unanswered_agrees_with_the_paper_view_on_complete_data() -> None:
+    """When everyone did every question, both views give the same item statistics and alpha."""
+    zero, skip = class_stats(marks()), class_stats(marks(), skip_unanswered=True)
+    assert [(q.facility, q.discrimination, q.students) for q in zero.questions] == [(q.facility, q.discrimination, q.students) for q in skip.questions]
+    assert skip.paper.alpha == pytest.approx(zero.paper.alpha)
+    assert [(s.student, s.rank) for s in zero.students] == [(s.student, s.rank) for s in skip.students]

@@ -134,3 +134,17 @@ def test_schemes_give_points_and_sections() -> None:
     assert (EachOnePoint().full_marks(essay), EachOnePoint().section(judge)) == (1.0, "判断并改错题")
     table = TableScheme.from_items("保存的试卷", [("c", 4, "一、选择"), ("j", 6, "二、判断")])
     assert (table.full_marks(choice), table.section(judge), table.full_marks(essay)) == (4.0, "二、判断", None)
+
+
+def test_report_tables_become_sheets_with_names_excel_accepts(tmp_path: Path) -> None:
+    from revise.marking.report import Table
+    from revise.marking.writing import write_xlsx_tables
+
+    out = tmp_path / "tables.xlsx"
+    long = "每周趋势" * 10
+    write_xlsx_tables(out, [Table("a/b:c?", ["x"], [["=1+1"]]), Table(long, ["y"], [[1.5]]), Table(long, ["z"], [])])
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["a_b_c_", long[:31], long[:27] + " (2)"]
+    assert book["a_b_c_"]["A2"].value == "'=1+1" and book["a_b_c_"]["A2"].data_type != "f"
+    assert book[long[:31]]["A2"].value == 1.5
+    assert [p.name for p in tmp_path.iterdir()] == ["tables.xlsx"]  # no temporary file left

@@ -1,17 +1,27 @@
 """The class report from the class store: per student, per question, per chapter, per paper, trends and mastery.
 
-The counting is done in SQL (:data:`QUERIES`), so a class of hundreds with
-years of answers costs the teacher's machine one round trip per section.
-Item statistics follow classical test theory on each student's *first*
-answer to a question: facility is the mean score (0-1); discrimination is the
-facility among the top 27 % of students (by their mean first-answer score)
-minus that among the bottom 27 %.
+Two kinds of work, kept apart:
 
-The rows come out as plain tuples (:class:`Section`), which
-:func:`render_text`, :func:`render_html` and :func:`render_xlsx` lay out;
-:func:`item_rows` is the seam where the marking module's item statistics
-(``revise.marking.item_stats``, pure functions over rows) can take over from
-SQL once it exists.
+* **Counting, in SQL**, where the data is big. Years of answers (``reviews``)
+  are reduced in the database to each student's *first* answer to each
+  question (:data:`FIRST_ANSWERS`): at most students x questions rows,
+  whatever the number of answers. Activity, chapters, papers and weekly
+  trends are plain counts and means (:data:`COUNTS`).
+* **Item statistics, once, in** :mod:`revise.marking.item_stats`. The first
+  answers become :class:`~revise.marking.item_stats.Mark` rows (one point a
+  question, the chapter as the section) and go through the same
+  :class:`~revise.marking.item_stats.ClassAccumulator` as ``revise grade
+  --report``: ranks, facility, discrimination (upper and lower 27 %),
+  common wrong answers, mean, spread, histogram and Cronbach's alpha are
+  that module's code. Practice data is sparse (students meet different
+  questions), so the statistics are taken with ``skip_unanswered``: a
+  student is measured by their score rate over the questions they did, a
+  question over the students who did it.
+
+The report is laid out by :mod:`revise.marking.report` (the same tables and
+HTML page as class marking, with the class store's tables added) and written
+by :mod:`revise.marking.writing` (.xlsx through openpyxl, every cell
+formula-safe); :func:`render_text` prints the same tables on a terminal.
 
 Only teachers may produce it: :func:`build_report` refuses other roles, and
 the database refuses them too (students' roles read only their own rows).
@@ -19,18 +29,21 @@ the database refuses them too (students' roles read only their own rows).
 
 from __future__ import annotations
 
-import html
-import io
-import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape
 
 from revise.classroom.classstore import ClassStoreError, is_teacher
+from revise.marking.item_stats import ClassAccumulator, ClassStats, Mark
+from revise.marking.report import Table, tables
 
 if TYPE_CHECKING:
     import psycopg
+
+# The longest answer text fetched for grouping wrong answers (item_stats groups on the first 80 characters).
+ANSWER_CHARS = 400
 
 
 class NotATeacherError(ClassStoreError):
@@ -38,32 +51,28 @@ class NotATeacherError(ClassStoreError):
 
 
 @dataclass
-class Section:
-    """One table of the report."""
-
-    key: str
-    title: str
-    headers: tuple[str, ...]
-    rows: list[tuple[Any, ...]] = field(default_factory=list)
-
-
-@dataclass
 class ClassReport:
-    """Every section of the class report, with when and for which paper it was made."""
+    """The class report: the item statistics, members' names, and the class store's own tables."""
 
     made_at: datetime
     paper: str | None
-    sections: list[Section]
+    stats: ClassStats
+    names: dict[str, str] = field(default_factory=dict)
+    extra: list[Table] = field(default_factory=list)  # activity, chapters, papers, trends (counted in SQL)
 
-    def section(self, key: str) -> Section:
-        """The section with this key."""
-        return next(section for section in self.sections if section.key == key)
+    def tables(self) -> list[Table]:
+        """Every table of the report: the marking report's (paper, students, questions), then the class store's."""
+        return [*tables(self.stats, self.names, None), *self.extra]
+
+    def table(self, title: str) -> Table:
+        """The table with this title."""
+        return next(table for table in self.tables() if table.title == title)
 
 
 # First answers, optionally restricted to one paper's exam answers (%(paper)s is NULL for all).
 FIRSTS = """
 firsts AS (
-    SELECT DISTINCT ON (r.student_id, r.question_id) r.student_id, r.question_id, r.score, r.reviewed_at
+    SELECT DISTINCT ON (r.student_id, r.question_id) r.student_id, r.question_id, r.score, r.verdict, r.response, r.reviewed_at
     FROM reviews r
     WHERE r.kind = 'answer'
       AND (%(paper)s::text IS NULL OR (r.mode = 'exam' AND EXISTS (
@@ -71,50 +80,38 @@ firsts AS (
             WHERE t.local_id = a.attempt_id AND a.student_id = r.student_id AND a.question_id = r.question_id AND t.paper_id = %(paper)s)))
     ORDER BY r.student_id, r.question_id, r.reviewed_at, r.local_id
 ),
-totals AS (SELECT student_id, avg(score) AS total FROM firsts GROUP BY student_id),
-ranked AS (SELECT student_id, total, cume_dist() OVER (ORDER BY total) AS position FROM totals),
 chapters AS (SELECT DISTINCT ON (question_id) question_id, chapter FROM bank_questions ORDER BY question_id, bank_version DESC)
 """
 
-QUERIES: dict[str, tuple[str, tuple[str, ...], str]] = {
-    "students": (
-        "每位学生",
-        ("学号", "姓名", "答题数", "做过的题", "首答得分率", "最近一次"),
+# One row per (student, question): the first answer, its chapter, and its text only when it was not correct.
+FIRST_ANSWERS = (
+    "WITH "
+    + FIRSTS
+    + f"""
+SELECT f.student_id, f.question_id, f.score, coalesce(c.chapter, ''), f.verdict = 'correct',
+       CASE WHEN f.verdict = 'correct' THEN '' ELSE left(f.response, {ANSWER_CHARS}) END
+FROM firsts f LEFT JOIN chapters c USING (question_id)
+ORDER BY coalesce(c.chapter, ''), f.question_id, f.student_id
+"""
+)
+
+COUNTS: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "activity": (
+        "学生练习情况",
+        ("学号", "姓名", "答题次数", "做过的题", "最近一次"),
         """
-        WITH """
-        + FIRSTS
-        + """
-        SELECT m.student_id, m.name, count(r.*) FILTER (WHERE r.kind = 'answer'), count(DISTINCT r.question_id),
-               round(t.total::numeric, 3), max(r.reviewed_at)
-        FROM class_members m
-        LEFT JOIN reviews r ON r.student_id = m.student_id
-        LEFT JOIN totals t ON t.student_id = m.student_id
+        SELECT m.student_id, m.name, count(r.*) FILTER (WHERE r.kind = 'answer'), count(DISTINCT r.question_id), max(r.reviewed_at)
+        FROM class_members m LEFT JOIN reviews r ON r.student_id = m.student_id
         WHERE m.role = 'student'
-        GROUP BY m.student_id, m.name, t.total
+        GROUP BY m.student_id, m.name
         ORDER BY m.student_id
-        """,
-    ),
-    "questions": (
-        "每道题（首答）",
-        ("题号", "章节", "作答人数", "难度系数（得分率）", "区分度"),
-        """
-        WITH """
-        + FIRSTS
-        + """
-        SELECT f.question_id, coalesce(c.chapter, ''), count(*), round(avg(f.score)::numeric, 3),
-               round((avg(f.score) FILTER (WHERE k.position > 0.73) - avg(f.score) FILTER (WHERE k.position <= 0.27))::numeric, 3)
-        FROM firsts f JOIN ranked k USING (student_id) LEFT JOIN chapters c USING (question_id)
-        GROUP BY f.question_id, c.chapter
-        ORDER BY avg(f.score), f.question_id
         """,
     ),
     "chapters": (
         "每章",
         ("章节", "答题数", "得分率", "做过的学生", "全班平均掌握度", "掌握度≥0.8 的学生"),
         """
-        WITH """
-        + FIRSTS
-        + """,
+        WITH chapters AS (SELECT DISTINCT ON (question_id) question_id, chapter FROM bank_questions ORDER BY question_id, bank_version DESC),
         latest AS (
             SELECT DISTINCT ON (r.student_id, r.question_id) r.student_id, r.question_id, r.score
             FROM reviews r WHERE r.kind = 'answer' ORDER BY r.student_id, r.question_id, r.reviewed_at DESC, r.local_id DESC
@@ -163,9 +160,34 @@ QUERIES: dict[str, tuple[str, tuple[str, ...], str]] = {
 }
 
 
-def item_rows(connection: psycopg.Connection, paper: str | None) -> list[tuple[Any, ...]]:
-    """Per-question facility and discrimination, counted in SQL (the adapter the marking module's item statistics can replace)."""
-    return list(connection.execute(QUERIES["questions"][2].encode(), {"paper": paper}).fetchall())
+def first_answer_marks(connection: psycopg.Connection, paper: str | None) -> Iterator[Mark]:
+    """Each student's first answer to each question as a :class:`Mark` (one point a question, the chapter as section), streamed."""
+    with connection.cursor() as cursor:
+        for student, question, score, chapter, correct, answer in cursor.stream(FIRST_ANSWERS.encode(), {"paper": paper}):
+            yield Mark(str(student), str(question), float(score), 1.0, str(chapter), str(answer or ""), bool(correct))
+
+
+def class_stats_from_store(connection: psycopg.Connection, paper: str | None = None) -> ClassStats:
+    """The item statistics of the class (first answers; see the module docstring), computed by :mod:`revise.marking.item_stats`."""
+    accumulator = ClassAccumulator()
+    for mark in first_answer_marks(connection, paper):
+        accumulator.add(mark)
+    return accumulator.result(skip_unanswered=True)
+
+
+def _value(value: Any) -> object:
+    """A database value as a table cell: numbers stay numbers, times are local, NULL is empty."""
+    from decimal import Decimal
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, datetime):
+        return value.astimezone().strftime("%Y-%m-%d %H:%M")
+    return value
 
 
 def build_report(connection: psycopg.Connection, *, paper: str | None = None, now: datetime | None = None) -> ClassReport:
@@ -174,116 +196,63 @@ def build_report(connection: psycopg.Connection, *, paper: str | None = None, no
 
     if not is_teacher(connection):
         raise NotATeacherError("只有教师账号可以生成班级报告")
-    sections = []
-    for key, (title, headers, query) in QUERIES.items():
-        rows = item_rows(connection, paper) if key == "questions" else list(connection.execute(query.encode(), {"paper": paper}).fetchall())
-        sections.append(Section(key, title, headers, rows))
-    return ClassReport(now or utc_now(), paper, sections)
+    stats = class_stats_from_store(connection, paper)
+    names = {str(student): str(name) for student, name in connection.execute("SELECT student_id, name FROM class_members").fetchall()}
+    extra = []
+    for title, headers, query in COUNTS.values():
+        rows = connection.execute(query.encode(), {"paper": paper}).fetchall()
+        extra.append(Table(title, list(headers), [[_value(value) for value in row] for row in rows]))
+    return ClassReport(now or utc_now(), paper, stats, names, extra)
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, datetime):
-        return value.astimezone().strftime("%Y-%m-%d %H:%M")
-    return str(value)
+def _heading(report: ClassReport) -> str:
+    made = report.made_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    return f"班级报告（{made}）" + (f"　试卷 {report.paper}" if report.paper else "")
 
 
 def render_text(report: ClassReport) -> str:
-    """The report as aligned plain-text tables (CJK characters count double)."""
+    """The report's tables as aligned plain text (CJK characters count double)."""
     from unicodedata import east_asian_width
 
     def width(text: str) -> int:
         return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
 
-    out = [f"班级报告（{_cell(report.made_at)}）" + (f"　试卷 {report.paper}" if report.paper else "")]
-    for section in report.sections:
+    out = [_heading(report)]
+    for table in report.tables():
         out.append("")
-        out.append(f"== {section.title} ==")
-        table = [list(section.headers)] + [[_cell(value) for value in row] for row in section.rows]
-        widths = [max(width(row[i]) for row in table) for i in range(len(section.headers))]
-        for row in table:
+        out.append(f"== {table.title} ==")
+        grid = [list(table.header)] + [["–" if value == "" else str(value) for value in row] for row in table.rows]
+        widths = [max(width(row[i]) for row in grid) for i in range(len(table.header))]
+        for row in grid:
             out.append("  ".join(cell + " " * (widths[i] - width(cell)) for i, cell in enumerate(row)).rstrip())
-        if not section.rows:
+        if not table.rows:
             out.append("（暂无数据）")
     return "\n".join(out) + "\n"
 
 
+def html_parts(report: ClassReport) -> Iterator[str]:
+    """The report as the class marking's HTML page (charts included), with the class store's tables after it."""
+    from revise.marking.report import html_report_parts
+
+    made = report.made_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    source = f"班级数据库，{made}，每位学生每道题的首次作答"
+    return html_report_parts(report.stats, report.names, None, title=report.paper or "", source=source, extra=report.extra, heading="班级报告")
+
+
 def render_html(report: ClassReport) -> str:
-    """The report as a self-contained HTML page (every value escaped)."""
-    parts = [
-        "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>班级报告</title>",
-        "<style>body{font-family:system-ui,'Noto Sans CJK SC','WenQuanYi Micro Hei',sans-serif;margin:2em}"
-        "table{border-collapse:collapse;margin-bottom:2em}td,th{border:1px solid #999;padding:.2em .6em}th{background:#eee}</style></head><body>",
-        f"<h1>班级报告</h1><p>{html.escape(_cell(report.made_at))}" + (f"，试卷 {html.escape(report.paper)}" if report.paper else "") + "</p>",
-    ]
-    for section in report.sections:
-        parts.append(f"<h2>{html.escape(section.title)}</h2><table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in section.headers) + "</tr>")
-        for row in section.rows:
-            parts.append("<tr>" + "".join(f"<td>{html.escape(_cell(value))}</td>" for value in row) + "</tr>")
-        parts.append("</table>")
-    parts.append("</body></html>\n")
-    return "\n".join(parts)
+    """The whole HTML page as one string."""
+    return "".join(html_parts(report))
 
 
-def _xlsx_value(value: Any) -> str:
-    from decimal import Decimal
+def write_html(report: ClassReport, path: Path) -> None:
+    """Write the HTML report (the file appears only when complete)."""
+    from revise.marking.writing import write_text
 
-    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        return f"<c><v>{value}</v></c>"
-    text = _cell(value)
-    if text[:1] in ("=", "+", "-", "@") and not text.replace(".", "", 1).lstrip("-").isdigit():
-        text = "'" + text  # never a formula
-    return f'<c t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
+    write_text(path, html_parts(report))
 
 
-def render_xlsx(report: ClassReport) -> bytes:
-    """The report as an .xlsx workbook, one sheet per section (written with zipfile; no extra dependency)."""
-    sheets = []
-    for section in report.sections:
-        rows = [section.headers, *section.rows]
-        body = "".join(
-            "<row>" + "".join(_xlsx_value(v) if i else f'<c t="inlineStr"><is><t>{escape(str(v))}</t></is></c>' for v in row) + "</row>"
-            for i, row in enumerate(rows)
-        )
-        sheets.append(
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{body}</sheetData></worksheet>'
-        )
-    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
-    workbook = (
-        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook {ns}><sheets>'
-        + "".join(f'<sheet name="{escape(s.title[:31])}" sheetId="{i}" r:id="rId{i}"/>' for i, s in enumerate(report.sections, 1))
-        + "</sheets></workbook>"
-    )
-    rels = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        + "".join(
-            f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{i}.xml"/>'
-            for i in range(1, len(sheets) + 1)
-        )
-        + "</Relationships>"
-    )
-    types = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        + "".join(
-            f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-            for i in range(1, len(sheets) + 1)
-        )
-        + "</Types>"
-    )
-    root_rels = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
-    )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", types)
-        archive.writestr("_rels/.rels", root_rels)
-        archive.writestr("xl/workbook.xml", workbook)
-        archive.writestr("xl/_rels/workbook.xml.rels", rels)
-        for i, sheet in enumerate(sheets, 1):
-            archive.writestr(f"xl/worksheets/sheet{i}.xml", sheet)
-    return buffer.getvalue()
+def write_xlsx(report: ClassReport, path: Path) -> None:
+    """Write the report as an .xlsx workbook, one sheet per table, through the marking writer (openpyxl, formula-safe cells)."""
+    from revise.marking.writing import write_xlsx_tables
+
+    write_xlsx_tables(path, report.tables())

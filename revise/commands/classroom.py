@@ -89,13 +89,19 @@ def _create(args: argparse.Namespace) -> int:
 
 
 def _roster(args: argparse.Namespace) -> int:
-    from revise.classroom.roster import Member, Roster, parse_roster
+    from revise.classroom.roster import Member, Roster, RosterError, parse_roster
 
     if args.roster_action == "add":
         roster = Roster.open(args.roster, create=True)
         if args.from_csv:
-            source = Path(args.from_csv)
-            members = parse_roster(source.read_text(encoding="utf-8-sig"), str(source))
+            from revise.marking.encoding import read_small_text
+            from revise.marking.errors import InputError
+
+            try:  # what zh-CN Excel saves (GBK), WPS (UTF-8 with a BOM) or "Unicode text" (UTF-16): the marking's one rule
+                text = read_small_text(args.from_csv)
+            except InputError as error:
+                raise RosterError(str(error)) from None
+            members = parse_roster(text, args.from_csv)
         elif args.id and args.name:
             members = [Member(args.id, args.name, args.role)]
         else:
@@ -143,7 +149,7 @@ def _credentials(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from revise.classroom.classstore import connect
-    from revise.classroom.report import build_report, render_html, render_text, render_xlsx
+    from revise.classroom.report import build_report, render_text, write_html, write_xlsx
 
     url = _store_url(args.store)
     if url is None:
@@ -156,10 +162,7 @@ def _report(args: argparse.Namespace) -> int:
         report = build_report(connection, paper=args.paper)
     if out is None:
         sys.stdout.write(render_text(report))
-    elif out.suffix.lower() == ".xlsx":
-        out.write_bytes(render_xlsx(report))
-        print(f"已写入 {out}")
-    else:
-        out.write_text(render_html(report), encoding="utf-8")
-        print(f"已写入 {out}")
+        return 0
+    (write_xlsx if out.suffix.lower() == ".xlsx" else write_html)(report, out)
+    print(f"已写入 {out}")
     return 0

@@ -7,8 +7,10 @@ import sys
 from pathlib import Path
 
 NAME = "export"
-HELP = "导出题库：Anki (.apkg)、Moodle GIFT、Moodle XML、考试宝 Excel"
-FORMATS = ("apkg", "gift", "moodle-xml", "xlsx")
+HELP = "导出题库：Anki (.apkg)、Moodle GIFT、Moodle XML、刷题软件的 Excel/CSV、编号文本、Word"
+FORMATS = ("apkg", "gift", "moodle-xml", "xlsx", "csv", "txt", "docx")
+LAYOUTS = ("考试宝", "磨题帮", "学习通", "kaoshibao", "motibang", "xuexitong")
+SUFFIXES = {".apkg": "apkg", ".gift": "gift", ".xml": "moodle-xml", ".xlsx": "xlsx", ".csv": "csv", ".txt": "txt", ".docx": "docx"}
 SHOWN_WARNINGS = 30
 
 
@@ -16,13 +18,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `revise export`."""
     parser.add_argument("--format", choices=FORMATS, help="导出格式（默认按 --out 的扩展名）")
     parser.add_argument("--chapter", action="append", default=[], metavar="ID", help="只导出这一章（章节标题或文件名，可重复）")
+    parser.add_argument("--layout", choices=LAYOUTS, default="考试宝", help="xlsx 和 csv 用哪个软件的模板（默认：考试宝）")
     parser.add_argument("--out", type=Path, required=True, metavar="FILE", help="输出文件")
 
 
 def _format_of(args: argparse.Namespace) -> str | None:
     if args.format:
         return str(args.format)
-    return {".apkg": "apkg", ".gift": "gift", ".txt": "gift", ".xml": "moodle-xml", ".xlsx": "xlsx"}.get(args.out.suffix.lower())
+    return SUFFIXES.get(args.out.suffix.lower())
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
             return 1
     questions = [q for chapter in chapters for q in chapter.questions if bank.questions.get(q.id) is q]
     try:
-        warnings = _export(fmt, bank, questions, args.out)
+        warnings = _export(fmt, bank, questions, args.out, args.layout)
     except OSError as error:
         print(f"revise: 无法写入 {args.out}：{error.strerror or error}", file=sys.stderr)
         return 1
@@ -60,15 +63,19 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export(fmt: str, bank, questions, out: Path) -> list[str]:
+def _export(fmt: str, bank, questions, out: Path, layout: str) -> list[str]:
     if fmt == "apkg":
         from revise.formats.anki import export_apkg
 
         return export_apkg(bank, questions, out)
-    if fmt == "xlsx":
-        from revise.formats.xlsx_templates import export_xlsx
+    if fmt in ("xlsx", "csv"):
+        from revise.formats.xlsx_templates import export_csv, export_xlsx
 
-        return export_xlsx(bank, questions, out)
+        return (export_xlsx if fmt == "xlsx" else export_csv)(bank, questions, out, layout)
+    if fmt in ("txt", "docx"):
+        from revise.formats.text_export import export_docx, export_text
+
+        return (export_text if fmt == "txt" else export_docx)(bank, questions, out)
     if fmt == "gift":
         from revise.formats.gift import export_gift
 

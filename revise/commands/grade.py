@@ -13,14 +13,16 @@ or .xlsx, with ``question_id``/``题号`` and ``answer``/``答案`` columns (one
 row per answer), or one column per question id (one row per student). Other
 columns (学号, 姓名...) are carried through unchanged. A numeric question with
 generated values takes them from a ``params`` column (``a=4;b=8``) or from
-columns named after its params. The work is in :mod:`revise.marking`.
+columns named after its params. PAPER is a paper id of the bank or a paper
+saved by ``revise paper --save PAPER.yaml``: then exactly its questions,
+points, sections, printed values and option letters count. The work is in
+:mod:`revise.marking`.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,7 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("question_id", nargs="?", metavar="QUESTION_ID", help="题目 id")
     parser.add_argument("answer", nargs="?", metavar="ANSWER", help="学生输入的答案")
     parser.add_argument("--responses", metavar="FILE", help="全班的答题文件：CSV 或 .xlsx（“-”表示标准输入）")
-    parser.add_argument("--paper", metavar="PAPER", help="按这份试卷的分值计分（题库中的试卷 id）")
+    parser.add_argument("--paper", metavar="PAPER", help="按这份试卷计分：题库中的试卷 id，或 revise paper --save 保存的 PAPER.yaml")
     parser.add_argument("--out", metavar="FILE.csv|.xlsx", help="把批改结果写入文件（CSV 为带 BOM 的 UTF-8）")
     parser.add_argument("--report", metavar="FILE.html", help="生成班级成绩报告（HTML，含图表）")
     parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="计算题显示给学生的数值（可重复）")
@@ -176,10 +178,12 @@ def _score_text(score: float) -> str:
 
 
 def resolve_scheme(bank: Bank, paper: str | None) -> MarkScheme | str:
-    """The mark scheme for --paper (a blueprint id of the bank), or a message saying why not.
+    """The mark scheme for --paper, or a message saying why not.
 
-    A saved paper file (``revise paper --save``) will plug in here as a
-    :class:`revise.marking.scheme.TableScheme` once its reader exists.
+    PAPER is a blueprint id of the bank (points by question type), or a
+    paper saved by ``revise paper --save PAPER.yaml``: then exactly its
+    questions count, with its points, sections, printed values and option
+    orders, however the bank has grown since.
     """
     from revise.marking.scheme import BlueprintScheme, EachOnePoint
 
@@ -187,14 +191,40 @@ def resolve_scheme(bank: Bank, paper: str | None) -> MarkScheme | str:
         return EachOnePoint()
     if paper in bank.papers:
         return BlueprintScheme(bank.papers[paper])
-    if Path(paper).suffix.lower() in (".yaml", ".yml") and Path(paper).exists():
-        return f"暂不支持保存的试卷文件 {paper}；请用题库中的试卷 id（{'、'.join(sorted(bank.papers)) or '题库中没有试卷'}）"
+    if Path(paper).suffix.lower() in (".yaml", ".yml"):
+        return saved_paper_scheme(bank, Path(paper))
     from revise.marking.suggest import SuggestionIndex
 
     close = SuggestionIndex(bank.papers).suggest(paper)
     hint = f"（是不是“{close}”？）" if close else ""
     known = "、".join(sorted(bank.papers)) or "无"
     return f"题库中没有试卷“{paper}”{hint}；现有试卷：{known}"
+
+
+def saved_paper_scheme(bank: Bank, path: Path) -> MarkScheme | str:
+    """The scheme of a saved paper (its questions, points, sections, values and option orders), or the `file:line` message why not."""
+    from revise.formats.saved_paper import SavedPaperError, load_saved_paper
+    from revise.marking.scheme import TableScheme
+
+    if not path.exists():
+        return f"{path}: 找不到保存的试卷文件（用 revise paper --save {path.name} 生成）"
+    try:
+        drawn = load_saved_paper(path, bank)
+    except SavedPaperError as error:
+        return str(error)
+    sections = drawn.paper.sections
+    items: list[tuple[str, float, str]] = []
+    seen: set[str] = set()
+    for placed in drawn.questions:
+        if placed.question.id in seen:
+            return f"{path}:1: 题目“{placed.question.id}”在试卷上出现了两次"
+        seen.add(placed.question.id)
+        title = sections[placed.section].title if 0 <= placed.section < len(sections) else placed.question.type_label
+        items.append((placed.question.id, placed.points, title))
+    values = {placed.question.id: placed.params for placed in drawn.questions}
+    orders = {placed.question.id: placed.order for placed in drawn.questions}
+    title = drawn.paper.title + (f"（{chr(65 + drawn.version)} 卷）" if drawn.version else "")
+    return TableScheme.from_items(title, items, values=values, orders=orders)
 
 
 def _sink(args: argparse.Namespace) -> Sink:
@@ -213,6 +243,7 @@ def _mark_file(bank: Bank, args: argparse.Namespace) -> int:
     from revise.marking.report import html_report_parts, tables
     from revise.marking.scheme import EachOnePoint
     from revise.marking.suggest import SuggestionIndex
+    from revise.marking.writing import write_text
     from revise.safetext import one_line
 
     scheme = resolve_scheme(bank, args.paper)
@@ -268,26 +299,11 @@ def _mark_file(bank: Bank, args: argparse.Namespace) -> int:
         assert sink is not None
         sink.close(sheets)
         if args.report is not None and outcome.stats is not None:
-            _write_text(Path(args.report), html_report_parts(outcome.stats, outcome.names, prompts, title=title, source=source, errors=outcome.errors))
+            write_text(Path(args.report), html_report_parts(outcome.stats, outcome.names, prompts, title=title, source=source, errors=outcome.errors))
     except OSError as error:
         _say(f"revise grade: 无法写入文件：{error.strerror or error}")
         return EXIT_ROW_ERRORS
     return _summarise(args, outcome, out_path)
-
-
-def _write_text(path: Path, parts: Iterable[str]) -> None:
-    """Write a file from its pieces, replacing the old one only when complete."""
-    import os
-    import tempfile
-
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.writelines(parts)
-        os.replace(name, path)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
 
 
 def _summarise(args: argparse.Namespace, outcome: Outcome, out_path: Path | None) -> int:

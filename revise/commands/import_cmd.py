@@ -37,10 +37,14 @@ def run(args: argparse.Namespace) -> int:
         print(show(str(issue)), file=sys.stderr)
     if len(result.issues) > SHOWN_ISSUES:
         print(f"……还有 {len(result.issues) - SHOWN_ISSUES} 处没有列出", file=sys.stderr)
+        for issue in result.issues[SHOWN_ISSUES:]:
+            if issue.limit:  # a reached cap says what was not read at all: never hidden
+                print(show(str(issue)), file=sys.stderr)
     if not result.questions:
         print(f"revise: {args.file}: 没有可以导入的题目（{result.summary()}）", file=sys.stderr)
         return 1
     try:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
         written = write_chapters(result.chapters, args.out, args.source)
     except OSError as error:
         print(f"revise: 无法写入 {args.out}：{error.strerror or error}", file=sys.stderr)

@@ -7,19 +7,17 @@ import sys
 from pathlib import Path
 
 NAME = "paper"
-HELP = "write a printable paper (Markdown, HTML or Word, by the extension of --out) with its answer sheet and key"
+HELP = "打印试卷：Markdown、HTML 或 Word（按 --out 的扩展名），附答题卡和答案"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `revise paper`."""
-    parser.add_argument("--paper", default="final-standard", metavar="ID", help="blueprint id (default: final-standard)")
-    parser.add_argument("--seed", type=int, default=1, metavar="N", help="the same seed always gives the same paper (default: 1)")
-    parser.add_argument("--out", type=Path, required=True, metavar="FILE", help="FILE.md, FILE.html or FILE.docx; the key goes to FILE.key.EXT")
-    parser.add_argument("--versions", type=int, default=1, metavar="N", help="N versions (A/B…) with the same questions in another order (default: 1)")
-    parser.add_argument(
-        "--save", type=Path, metavar="PAPER.yaml", help="pin the drawn paper (questions, order, values, option orders) for re-printing and marking"
-    )
-    parser.add_argument("--load", type=Path, metavar="PAPER.yaml", help="print a paper saved with --save instead of drawing one")
+    parser.add_argument("--paper", default="final-standard", metavar="ID", help="试卷蓝图 id（默认 final-standard）")
+    parser.add_argument("--seed", type=int, default=1, metavar="N", help="同一个种子总是抽出同一份试卷（默认 1）")
+    parser.add_argument("--out", type=Path, required=True, metavar="FILE", help="FILE.md、FILE.html 或 FILE.docx；答案写到 FILE.key.扩展名")
+    parser.add_argument("--versions", type=int, default=1, metavar="N", help="出 N 套（A/B 卷…）：同样的题目，换一个顺序（默认 1，最多 4）")
+    parser.add_argument("--save", type=Path, metavar="PAPER.yaml", help="把抽出的试卷（题目、顺序、数值、选项顺序）固定保存，重印和阅卷都用它")
+    parser.add_argument("--load", type=Path, metavar="PAPER.yaml", help="打印用 --save 保存的试卷，不再重新抽题")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,18 +51,16 @@ def run(args: argparse.Namespace) -> int:
             out = args.out if args.versions == 1 else args.out.with_name(f"{args.out.stem}-{chr(65 + drawn.version)}{args.out.suffix}")
             paper_path, key_path = write_paper(drawn, bank, out)
             blueprint = drawn.paper
-            print(
-                f"wrote {paper_path} ({len(drawn.questions)} questions, {blueprint.total_points:g} points, {blueprint.minutes} minutes, 试卷编号 {drawn.label})"
-            )
-            print(f"wrote {key_path} (answer key with explanations)")
+            print(f"已写出 {paper_path}（{len(drawn.questions)} 题，{blueprint.total_points:g} 分，{blueprint.minutes} 分钟，试卷编号 {drawn.label}）")
+            print(f"已写出 {key_path}（答案与解析）")
             if args.save:
                 saved = args.save if args.versions == 1 else args.save.with_name(f"{args.save.stem}-{chr(65 + drawn.version)}{args.save.suffix}")
                 save_paper(drawn, saved)
-                print(f"saved {saved}")
+                print(f"已保存 {saved}")
     except ValueError as error:
         print(f"revise: {error}", file=sys.stderr)
         return 1
     except OSError as error:
-        print(f"revise: cannot write {args.out}: {error.strerror or error}", file=sys.stderr)
+        print(f"revise: 无法写入 {args.out}：{error.strerror or error}", file=sys.stderr)
         return 1
     return 0

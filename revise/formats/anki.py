@@ -106,8 +106,12 @@ def _tags(question: Question) -> list[str]:
     return [re.sub(r"\s+", "_", tag) for tag in tags if tag]
 
 
-def export_apkg(bank: Bank, questions: list[Question], out: Path, deck_name: str = "客户关系管理") -> list[str]:
-    """Write an .apkg with one note per question; returns warnings for what Anki cannot check."""
+def export_apkg(bank: Bank, questions: list[Question], out: Path, deck_name: str = "客户关系管理", *, timestamp: float | None = None) -> list[str]:
+    """Write an .apkg with one note per question; returns warnings for what Anki cannot check.
+
+    `timestamp` (default: now) is the notes' modification time; Anki's import
+    updates an existing note (same GUID) only when the file's copy is newer.
+    """
     import genanki
 
     basic, typed, cloze, judge = _models()
@@ -140,7 +144,7 @@ def export_apkg(bank: Bank, questions: list[Question], out: Path, deck_name: str
             if isinstance(question, NumericQuestion) and question.params:
                 warnings.append(f"{question.id}: Anki 不能随机出数，卡片上是一组固定数值")
         deck.add_note(note)
-    genanki.Package(list(decks.values())).write_to_file(str(out))
+    genanki.Package(list(decks.values())).write_to_file(str(out), timestamp=timestamp)
     return warnings
 
 

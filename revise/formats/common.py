@@ -36,6 +36,7 @@ class ImportIssue:
     where: str
     message: str
     severity: str = "error"  # "error": left out; "warning": kept, with something lost
+    limit: bool = False  # a cap was reached: always kept and always shown
 
     def __str__(self) -> str:
         label = "未导入" if self.severity == "error" else "注意"
@@ -67,9 +68,11 @@ class ImportResult:
         self.chapters.append(chapter)
         return chapter
 
-    def problem(self, where: str, message: str, severity: str = "error") -> None:
-        """Record an issue (the list is bounded: a hostile file cannot flood the report)."""
-        if len(self.issues) < MAX_ISSUES:
+    def problem(self, where: str, message: str, severity: str = "error", *, limit: bool = False) -> None:
+        """Record an issue (the list is bounded: a hostile file cannot flood the report; a reached cap is always kept)."""
+        if limit:
+            self.issues.append(ImportIssue(where, message, severity, limit=True))
+        elif len(self.issues) < MAX_ISSUES:
             self.issues.append(ImportIssue(where, message, severity))
         elif len(self.issues) == MAX_ISSUES:
             self.issues.append(ImportIssue(where, "问题太多，后面的不再一一列出"))
@@ -78,6 +81,10 @@ class ImportResult:
     def questions(self) -> list[dict]:
         """Every imported question, chapter by chapter."""
         return [question for chapter in self.chapters for question in chapter.questions]
+
+    def question_count(self) -> int:
+        """How many questions were imported so far (cheap: the caps are checked on every row)."""
+        return sum(len(chapter.questions) for chapter in self.chapters)
 
     def counts(self) -> Counter[str]:
         """How many questions came in, by type."""

@@ -2,8 +2,8 @@
 
 Renders the same :class:`~revise.formats.paper_export.Block` layout as the
 Markdown and HTML writers: SimSun body text, short options on one line
-separated by tabs, answer lines as underlines, and the answer sheet on a
-new page.
+separated by tabs, a match question's two columns as a table, answer lines
+as underlines, and the answer sheet on a new page.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from revise.safetext import show
 ONE_LINE_CHARS = 8
 
 
-def _font(run, size: float | None = None, bold: bool = False) -> None:
+def set_font(run, size: float | None = None, bold: bool = False) -> None:
+    """SimSun for a run, in both the Latin and the East Asian font slots; optional size and bold."""
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
@@ -34,6 +35,18 @@ def _clean(text: str) -> str:
     return show(text).replace("\t", " ")
 
 
+def _match_table(document, block) -> None:
+    """A match question's two columns as a borderless table: numbered left items, a gap to draw lines in, lettered right items."""
+    rows = max(len(block.items), len(block.right))
+    table = document.add_table(rows=rows + 1, cols=3)
+    for column, heading in enumerate(("左栏", "", "右栏")):
+        set_font(table.cell(0, column).paragraphs[0].add_run(heading), 10.5)
+    for index in range(rows):
+        for column, items in ((0, block.items), (2, block.right)):
+            if index < len(items):
+                set_font(table.cell(index + 1, column).paragraphs[0].add_run(_clean(items[index])))
+
+
 def write_docx(blocks: Sequence[Any], out: Path) -> Path:
     """Write paper_export's Block items (kind, text, items, number) as a .docx file."""
     import docx
@@ -45,38 +58,44 @@ def write_docx(blocks: Sequence[Any], out: Path) -> Path:
         if block.kind == "title":
             paragraph = document.add_paragraph()
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _font(paragraph.add_run(_clean(block.text)), 16, bold=True)
+            set_font(paragraph.add_run(_clean(block.text)), 16, bold=True)
         elif block.kind == "section":
             paragraph = document.add_paragraph()
             if block.text == "答题卡":
                 paragraph.add_run().add_break(WD_BREAK.PAGE)
-            _font(paragraph.add_run(_clean(block.text)), 13, bold=True)
+            set_font(paragraph.add_run(_clean(block.text)), 13, bold=True)
         elif block.kind in ("meta", "note"):
             paragraph = document.add_paragraph()
             if block.kind == "meta":
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _font(paragraph.add_run(_clean(block.text)))
+            set_font(paragraph.add_run(_clean(block.text)))
         elif block.kind in ("question", "key"):
             paragraph = document.add_paragraph()
-            _font(paragraph.add_run(f"{block.number}. "), bold=True)
-            _font(paragraph.add_run(_clean(block.text)))
+            set_font(paragraph.add_run(f"{block.number}. "), bold=True)
+            set_font(paragraph.add_run(_clean(block.text)))
+        elif block.kind == "match":
+            _match_table(document, block)
         elif block.kind == "options":
+            if block.text:
+                paragraph = document.add_paragraph()
+                paragraph.paragraph_format.left_indent = Pt(21)
+                set_font(paragraph.add_run(_clean(block.text)))
             widest = max((len(item) for item in block.items), default=0)
             per_line = len(block.items) if widest <= ONE_LINE_CHARS else 2 if widest <= 2 * ONE_LINE_CHARS else 1
             for start in range(0, len(block.items), per_line):
                 paragraph = document.add_paragraph()
                 paragraph.paragraph_format.left_indent = Pt(21)
-                _font(paragraph.add_run("\t".join(_clean(item) for item in block.items[start : start + per_line])))
+                set_font(paragraph.add_run("\t".join(_clean(item) for item in block.items[start : start + per_line])))
         elif block.kind == "lines":
             paragraph = document.add_paragraph()
             paragraph.paragraph_format.left_indent = Pt(21)
-            _font(paragraph.add_run(_clean(block.text)))
+            set_font(paragraph.add_run(_clean(block.text)))
             for _ in block.items:
-                _font(document.add_paragraph().add_run("＿" * 36))
+                set_font(document.add_paragraph().add_run("＿" * 36))
         elif block.kind == "keytext":
             for line in block.items:
                 paragraph = document.add_paragraph()
                 paragraph.paragraph_format.left_indent = Pt(21)
-                _font(paragraph.add_run(_clean(line)), 10.5)
+                set_font(paragraph.add_run(_clean(line)), 10.5)
     document.save(str(out))
     return out

@@ -37,6 +37,7 @@ from revise.bank.model import (
     format_number,
 )
 from revise.formats.common import (
+    MAX_QUESTIONS,
     IdMaker,
     ImportResult,
     blank_prompt,
@@ -146,8 +147,8 @@ def read_gift(path: Path, result: ImportResult | None = None, *, chapter: str | 
             category = chapter or path_text.rstrip("/").split("/")[-1].strip() or category
             continue
         result.seen += 1
-        if len(result.questions) >= 20_000:
-            result.problem(where, "题目太多，只导入前 20000 题")
+        if result.question_count() >= MAX_QUESTIONS:
+            result.problem(where, f"题目数超过上限 {MAX_QUESTIONS}，只导入了前 {MAX_QUESTIONS} 题，从这一题起没有读；请把题目分成几个文件", limit=True)
             break
         question = _question(body, where, hint, result)
         if question is not None:

@@ -108,7 +108,11 @@ def read_moodle_xml(path: Path, result: ImportResult | None = None, *, chapter: 
     category = chapter or path.stem
     for index, element in enumerate(root.iter("question")):
         if index >= MAX_QUESTION_ELEMENTS:
-            result.problem(f"{path}:{lines[index] if index < len(lines) else 1}", f"题目太多，只读前 {MAX_QUESTION_ELEMENTS} 个")
+            result.problem(
+                f"{path}:{lines[index] if index < len(lines) else 1}",
+                f"题目数超过上限 {MAX_QUESTION_ELEMENTS}，从这一题起没有读；请把题目分成几个文件",
+                limit=True,
+            )
             break
         where = f"{path}:{lines[index] if index < len(lines) else 1}"
         qtype = element.get("type", "")

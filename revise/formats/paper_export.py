@@ -26,12 +26,17 @@ ONE_LINE_CHARS = 8
 
 @dataclass(frozen=True)
 class Block:
-    """One printable item: kind is title, meta, section, note, question, options, lines, key or keytext."""
+    """One printable item: kind is title, meta, section, note, question, options, match, lines, key or keytext.
+
+    A `match` block has the numbered left items in `items` and the lettered
+    right items, in printed order, in `right`.
+    """
 
     kind: str
     text: str = ""
     items: tuple[str, ...] = ()
     number: int = 0
+    right: tuple[str, ...] = ()
 
 
 def _points(value: float) -> str:
@@ -52,6 +57,21 @@ def shown_options(drawn: DrawnQuestion) -> list[str]:
     items: tuple[str, ...] = getattr(question, "options", ()) or (question.rights if isinstance(question, MatchQuestion) else ())
     order = drawn.order or tuple(range(len(items)))
     return [f"{letter(position)}. {items[index]}" for position, index in enumerate(order)]
+
+
+def match_brackets(question: MatchQuestion) -> tuple[str, ...]:
+    """Where a student writes a match answer: `1.（　）` for each left item."""
+    return tuple(f"{i}.（　　）" for i in range(1, len(question.pairs) + 1))
+
+
+def match_key_lines(drawn: DrawnQuestion) -> list[str]:
+    """A match question's pairs spelled out in the key: `1. 产品 — C. 顾客`."""
+    question = drawn.question
+    if not isinstance(question, MatchQuestion):
+        return []
+    order = drawn.order or tuple(range(len(question.rights)))
+    position = {bank_index: shown for shown, bank_index in enumerate(order)}
+    return [f"{i}. {left} — {letter(position[i - 1])}. {right}" for i, (left, right) in enumerate(question.pairs, 1)]
 
 
 def key_answer(drawn: DrawnQuestion) -> str:
@@ -84,10 +104,10 @@ def layout_paper(paper: DrawnPaper) -> list[Block]:
             question = drawn.question
             blocks.append(Block("question", f"{prompt_text(drawn)}（{_points(drawn.points)}）", number=drawn.number))
             if isinstance(question, MatchQuestion):
-                blocks.append(Block("options", items=tuple(f"{i}. {left}" for i, left in enumerate(question.lefts, 1))))
-            options = shown_options(drawn)
-            if options:
-                blocks.append(Block("options", items=tuple(options)))
+                blocks.append(Block("match", items=tuple(f"{i}. {left}" for i, left in enumerate(question.lefts, 1)), right=tuple(shown_options(drawn))))
+                blocks.append(Block("options", "把右栏的字母填在括号里：", items=match_brackets(question)))
+            elif shown_options(drawn):
+                blocks.append(Block("options", items=tuple(shown_options(drawn))))
             if question.type == "truefalse":
                 blocks.append(Block("options", items=("（　）对", "（　）错")))
             elif isinstance(question, JudgeQuestion):
@@ -111,6 +131,8 @@ def answer_sheet(paper: DrawnPaper) -> list[Block]:
                 cells.append(f"{drawn.number}. [对] [错]")
             elif drawn.question.type == "judge":
                 cells.append(f"{drawn.number}. [对] [错] 改正：＿＿＿＿＿＿")
+            elif isinstance(drawn.question, MatchQuestion):
+                cells.append(f"{drawn.number}. " + " ".join(f"{i}[　]" for i in range(1, len(drawn.question.pairs) + 1)))
             elif drawn.question.type in ("short", "essay"):
                 cells.append(f"{drawn.number}. 见试卷答题处")
             else:
@@ -132,6 +154,7 @@ def layout_key(paper: DrawnPaper, bank: Bank) -> list[Block]:
             head = f"答案：{key_answer(drawn)}" if key_answer(drawn) else "答案：见参考答案"
             blocks.append(Block("key", head, number=drawn.number))
             lines = [f"题目 id：{question.id}" + (f"　数值：{values}" if values else "")]
+            lines += match_key_lines(drawn)
             if isinstance(question, ShortQuestion):
                 lines.append("参考答案：" + question.answer.strip())
                 lines.append("得分要点：" + "；".join(point.label for point in question.keypoints))
@@ -176,7 +199,9 @@ def render_markdown_blocks(blocks: list[Block]) -> str:
         elif block.kind in ("question", "key"):
             out += [f"**{block.number}\\.** {_md_lines(block.text)}", ""]
         elif block.kind == "options":
-            out += [_options_md(block.items), ""]
+            out += [(md_escape(block.text) + "\\\n" if block.text else "") + _options_md(block.items), ""]
+        elif block.kind == "match":
+            out += ["左栏：" + "　　".join(md_escape(item) for item in block.items) + "\\", "右栏：" + "　　".join(md_escape(item) for item in block.right), ""]
         elif block.kind == "lines":
             out += [md_escape(block.text) + "\\"] + ["＿" * 30 + "\\"] * (len(block.items) - 1) + ["＿" * 30, ""]
         elif block.kind == "keytext":
@@ -199,13 +224,15 @@ def render_markdown(paper: DrawnPaper, bank: Bank) -> tuple[str, str]:
 # -- HTML ---------------------------------------------------------------------------------------
 
 STYLE = (
-    "body{font-family:'Noto Serif CJK SC','Songti SC',SimSun,serif;max-width:48em;margin:2em auto;line-height:1.8;color:#000}"
+    "body{font-family:'Noto Serif CJK SC','Songti SC',SimSun,'WenQuanYi Micro Hei',serif;max-width:48em;margin:2em auto;line-height:1.8;color:#000}"
     "h1{text-align:center;font-size:1.5em}h2{font-size:1.15em;margin-top:1.5em}.meta{text-align:center}"
     ".q{display:flex;gap:.4em;margin:.6em 0 .2em}.num{flex:none;font-weight:bold}.body{white-space:pre-line}"
     ".opts{display:flex;flex-wrap:wrap;gap:.2em 2em;margin:0 0 .4em 2em}.opts span{min-width:10em}"
     ".line{border-bottom:1px solid #000;height:1.8em;margin-left:2em}.keytext{margin:0 0 .8em 2em;white-space:pre-line;color:#222}"
-    ".sheet{page-break-before:always;break-before:page}"
-    "@page{size:A4;margin:18mm}@media print{body{margin:0;max-width:none}h2{break-after:avoid}.q,.opts{break-inside:avoid}}"
+    ".sheet{page-break-before:always;break-before:page}.hint{margin:.2em 0 0 2em}"
+    ".match{margin:0 0 .4em 2em;border-collapse:collapse}.match th{font-weight:normal;text-align:left;color:#444}"
+    ".match td{padding:.1em 1.2em .1em 0}.match td:nth-child(2){width:6em}"
+    "@page{size:A4;margin:18mm}@media print{body{margin:0;max-width:none}h2{break-after:avoid}.q,.opts,.match{break-inside:avoid}}"
 )
 
 
@@ -227,7 +254,11 @@ def render_html_blocks(blocks: list[Block], title: str) -> str:
             # The number sits in its own cell, so an answer's own "2. 3." lines never look like question numbers.
             body.append(f'<div class="q"><span class="num">{block.number}.</span><span class="body">{text}</span></div>')
         elif block.kind == "options":
+            if block.text:
+                body.append(f'<p class="hint">{text}</p>')
             body.append('<div class="opts">' + "".join(f"<span>{html.escape(item)}</span>" for item in block.items) + "</div>")
+        elif block.kind == "match":
+            body.append(_match_table(block))
         elif block.kind == "lines":
             body.append(f'<p style="margin-left:2em">{text}</p>' + '<div class="line"></div>' * len(block.items))
         elif block.kind == "keytext":
@@ -236,6 +267,16 @@ def render_html_blocks(blocks: list[Block], title: str) -> str:
         f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n<title>{html.escape(title)}</title>\n'
         f"<style>{STYLE}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
     )
+
+
+def _match_table(block: Block) -> str:
+    """A match question's two columns side by side: numbered left items, lettered right items."""
+    rows = []
+    for index in range(max(len(block.items), len(block.right))):
+        left = html.escape(block.items[index]) if index < len(block.items) else ""
+        right = html.escape(block.right[index]) if index < len(block.right) else ""
+        rows.append(f"<tr><td>{left}</td><td></td><td>{right}</td></tr>")
+    return '<table class="match"><tr><th>左栏</th><th></th><th>右栏</th></tr>' + "".join(rows) + "</table>"
 
 
 def render_html(paper: DrawnPaper, bank: Bank) -> tuple[str, str]:

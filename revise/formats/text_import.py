@@ -22,16 +22,19 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from revise.formats.common import MAX_QUESTIONS, FormatError, IdMaker, ImportResult, clean, fold_width
+from revise.formats.officezip import check_zip
 from revise.formats.textfile import read_text
-from revise.formats.xlsx_templates import Layout, check_zip, row_question
+from revise.formats.xlsx_templates import Layout, row_question
 
 NUMBER_RE = re.compile(r"^\s*(?:(\d{1,4})\s*[.．、]|[（(]\s*(\d{1,4})\s*[)）])\s*(?![\d])")
 OPTION_RE = re.compile(r"(?:^|(?<=\s))([A-Ha-h])\s*[.．、:：)）]\s*")
 ANSWER_RE = re.compile(r"^\s*[【\[]?(?:正确答案|参考答案|标准答案|答案)[】\]]?\s*[：:]?\s*")
 EXPLAIN_RE = re.compile(r"^\s*[【\[]?(?:答案解析|试题解析|解析)[】\]]?\s*[：:]?\s*")
+POINTS_RE = re.compile(r"^\s*[【\[]?(?:得分要点|评分要点|要点)[】\]]?\s*[：:]\s*")
+CHAPTER_RE = re.compile(r"^\s*第\s*[一二三四五六七八九十百零\d]{1,4}\s*章\s*(.{0,40})$")
 SECTION_RE = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]\s*(.{1,20}?题)")
 KIND_RE = re.compile(r"^\s*(?:[(（]\s*([^,，)）]{1,8}题)\s*(?:[,，][^)）]*)?[)）]|【([^】]{1,8})】)\s*")
-LAYOUT = Layout(["题干", "题型", "正确答案", "解析", *[f"选项{c}" for c in "ABCDEFGH"]])
+LAYOUT = Layout(["题干", "题型", "正确答案", "解析", *[f"选项{c}" for c in "ABCDEFGH"], "得分要点"])
 
 
 class _Draft:
@@ -44,6 +47,7 @@ class _Draft:
         self.options: list[str] = []
         self.answer: list[str] = []
         self.explanation: list[str] = []
+        self.points = ""
         self.field = "stem"
 
     def add(self, text: str) -> None:
@@ -54,6 +58,8 @@ class _Draft:
             self.answer.append(text)
         elif self.field == "explanation":
             self.explanation.append(text)
+        elif self.field == "points":
+            self.points += "；" + text
         else:
             self.stem.append(text)
 
@@ -68,7 +74,7 @@ class _Draft:
         answer = "\n".join(self.answer).strip()
         if not self.options and len(re.findall(r"_{2,}", stem)) > 1 and "||" not in answer:
             answer = "||".join(part.strip() for part in re.split(r"[；;]", answer) if part.strip())
-        return (stem, kind, answer, "\n".join(self.explanation).strip(), *(self.options + [""] * 8)[:8])
+        return (stem, kind, answer, "\n".join(self.explanation).strip(), *(self.options + [""] * 8)[:8], self.points)
 
 
 def _split_options(text: str) -> list[str] | None:
@@ -84,8 +90,12 @@ def _split_options(text: str) -> list[str] | None:
     return [text[m.end() : (keep[i + 1].start() if i + 1 < len(keep) else len(text))].strip() for i, m in enumerate(keep)]
 
 
-def read_lines(lines: Iterable[str], where: str, result: ImportResult, chapter: str, ids: IdMaker) -> None:
-    """Questions from numbered lines; each is reported at `where:line` when it cannot be converted."""
+def read_lines(lines: Iterable[str], where: str, result: ImportResult, chapter: str, ids: IdMaker, *, headings: bool = True) -> None:
+    """Questions from numbered lines; each is reported at `where:line` when it cannot be converted.
+
+    A chapter heading (``第1章 营销理论``) starts a new chapter unless `headings`
+    is false (the teacher named the chapter with ``--chapter``).
+    """
     section = ""
     draft: _Draft | None = None
 
@@ -93,8 +103,10 @@ def read_lines(lines: Iterable[str], where: str, result: ImportResult, chapter: 
         if draft is None:
             return
         result.seen += 1
-        if len(result.questions) >= MAX_QUESTIONS:
-            result.problem(f"{where}:{draft.line}", f"题目太多，只导入前 {MAX_QUESTIONS} 题")
+        if result.question_count() >= MAX_QUESTIONS:
+            result.problem(
+                f"{where}:{draft.line}", f"题目数超过上限 {MAX_QUESTIONS}，只导入了前 {MAX_QUESTIONS} 题，从这一题起没有读；请把题目分成几个文件", limit=True
+            )
             return
         question = row_question(draft.row(), LAYOUT, lambda col, n=draft.line: f"{where}:{n}", result)
         if question is not None:
@@ -103,6 +115,13 @@ def read_lines(lines: Iterable[str], where: str, result: ImportResult, chapter: 
     for number, raw in enumerate(lines, 1):
         text = clean(raw)
         if not text:
+            continue
+        chapter_match = CHAPTER_RE.match(text)
+        if chapter_match and not NUMBER_RE.match(text):
+            finish()
+            draft, section = None, ""
+            if headings:
+                chapter = chapter_match.group(1).strip() or text
             continue
         section_match = SECTION_RE.match(text)
         if section_match and not NUMBER_RE.match(text):
@@ -119,6 +138,9 @@ def read_lines(lines: Iterable[str], where: str, result: ImportResult, chapter: 
         if ANSWER_RE.match(text):
             draft.field = "answer"
             draft.answer.append(ANSWER_RE.sub("", text, count=1))
+        elif POINTS_RE.match(text):
+            draft.field = "points"
+            draft.points = POINTS_RE.sub("", text, count=1)
         elif EXPLAIN_RE.match(text):
             draft.field = "explanation"
             draft.explanation.append(EXPLAIN_RE.sub("", text, count=1))
@@ -133,7 +155,7 @@ def read_lines(lines: Iterable[str], where: str, result: ImportResult, chapter: 
 def read_text_questions(path: Path, result: ImportResult | None = None, *, chapter: str | None = None) -> ImportResult:
     """A .txt file of numbered questions."""
     result = result or ImportResult()
-    read_lines(read_text(path).split("\n"), str(path), result, chapter or path.stem, IdMaker(path.stem))
+    read_lines(read_text(path).split("\n"), str(path), result, chapter or path.stem, IdMaker(path.stem), headings=chapter is None)
     if not result.seen:
         result.problem(f"{path}:1", "没有找到编号的题目（如“1.”“1、”“（1）”开头的行）")
     return result
@@ -155,7 +177,7 @@ def read_docx(path: Path, result: ImportResult | None = None, *, chapter: str | 
             paragraphs.extend(cell.text for cell in row.cells)
     if any(p.style is not None and "List" in (p.style.name or "") for p in document.paragraphs):
         result.problem(f"{path}:1", "文档用了 Word 自动编号，编号本身读不到；请把编号转成文字（选中后“复制”→“只保留文本”粘贴）", "warning")
-    read_lines(paragraphs, str(path), result, chapter or path.stem, IdMaker(path.stem))
+    read_lines(paragraphs, str(path), result, chapter or path.stem, IdMaker(path.stem), headings=chapter is None)
     if not result.seen:
         result.problem(f"{path}:1", "没有找到编号的题目（如“1.”“1、”“（1）”开头的段落）")
     return result

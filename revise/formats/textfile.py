@@ -13,8 +13,9 @@ def decode(data: bytes, where: str) -> str:
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")
-    if len(data) >= 4 and data[1:4:2] == b"\x00\x00" and data[0:4:2] != b"\x00\x00":
-        return data.decode("utf-16-le", errors="replace")  # UTF-16 without a BOM (Excel's "Unicode text")
+    encoding = _utf16_without_bom(data[:4096])
+    if encoding:
+        return data.decode(encoding, errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -23,6 +24,24 @@ def decode(data: bytes, where: str) -> str:
         return data.decode("gb18030")
     except UnicodeDecodeError as error:
         raise FormatError(f"{where}: 文件编码无法识别（不是 UTF-8、GBK 或 UTF-16）：{error.reason}") from None
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """ "utf-16-le" or "utf-16-be" when the NUL bytes of ASCII characters (commas, newlines, digits) sit on one side; else None.
+
+    Text in any other encoding has no NUL bytes at all, so a tenth of one
+    side's bytes being NUL (and far fewer on the other side, where only a
+    few CJK characters put one) is a safe sign, even in mostly Chinese text.
+    """
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    half = len(head) // 2
+    if odd >= max(1, half // 10) and even * 4 < odd:
+        return "utf-16-le"
+    if even >= max(1, half // 10) and odd * 4 < even:
+        return "utf-16-be"
+    return None
 
 
 def read_bytes(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:

@@ -5,9 +5,12 @@ The layout is found from the header row (within the first rows, since
 every app. Cells are read as values: a formula's cached result, never the
 formula evaluated. Problems are reported as ``file:sheet!cell``.
 
-A spreadsheet is a zip: its declared sizes are checked before openpyxl
-opens it, so a zip bomb is refused in milliseconds. Rows are streamed and
-bounded.
+A spreadsheet is a zip: its declared sizes are checked before it is
+opened, so a zip bomb is refused in milliseconds. Rows are streamed
+(:mod:`revise.formats.xlsx_stream`) and bounded: at most
+:data:`MAX_ROWS_SCANNED` rows are read and :data:`~revise.formats.common.MAX_QUESTIONS`
+questions imported; what fits under the caps is imported and the cap is
+reported at the row where reading stopped.
 """
 
 from __future__ import annotations
@@ -15,22 +18,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from revise.bank.model import (
     Bank,
-    ChoiceQuestion,
-    FillQuestion,
-    JudgeQuestion,
-    MatchQuestion,
-    MultiQuestion,
-    NumericQuestion,
     Question,
-    ShortQuestion,
-    TrueFalseQuestion,
-    format_number,
 )
 from revise.formats.common import (
     MAX_QUESTIONS,
@@ -48,12 +41,9 @@ from revise.formats.common import (
     split_source,
     strip_option_prefix,
 )
+from revise.formats.officezip import check_zip
 from revise.formats.textfile import read_text
-from revise.safetext import spreadsheet_cell
 
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
-MAX_RATIO = 200  # no honest sheet compresses better than this
-MAX_ZIP_ENTRIES = 2_000
 MAX_ROWS_SCANNED = 200_000
 MAX_BLANK_RUN = 5_000
 HEADER_SEARCH_ROWS = 6
@@ -78,23 +68,6 @@ TYPE_WORDS = [
     ("论述", "essay"), ("案例", "essay"), ("计算", "numeric"), ("配对", "match"), ("连线", "match"), ("匹配", "match"),
 ]  # fmt: skip
 CORRECTION_RE = re.compile(r"^(改正|更正|应改为|应为)[：:]\s*")
-
-
-def check_zip(path: Path) -> None:
-    """Refuse a zip (xlsx/docx) whose declared contents are too large, too compressed, or too many, before opening it."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-    except zipfile.BadZipFile:
-        raise FormatError(f"{path}:1: 不是有效的 Office 文件（zip 结构损坏）；如果是旧版 .xls/.doc，请另存为 .xlsx/.docx") from None
-    except OSError as error:
-        raise FormatError(f"{path}: 无法读取：{error.strerror or error}") from None
-    if len(infos) > MAX_ZIP_ENTRIES:
-        raise FormatError(f"{path}:1: 文件里的部件太多（{len(infos)} 个），拒绝读取")
-    total = sum(info.file_size for info in infos)
-    packed = sum(info.compress_size for info in infos) or 1
-    if total > MAX_UNZIPPED_BYTES or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):
-        raise FormatError(f"{path}:1: 文件解压后有 {total / 1e6:.0f} MB（压缩比 {total / packed:.0f}），像是“压缩炸弹”，拒绝读取")
 
 
 def _header_key(value: object) -> str:
@@ -137,9 +110,12 @@ class Layout:
         return "stem" in self.fields and "answer" in self.fields
 
     def get(self, row: tuple, name: str) -> str:
-        """The cleaned text of a field in a row ("" when absent)."""
+        """The cleaned text of a field in a row ("" when absent); an empty 小题题干 falls back to 学习通's 大题题干."""
         index = self.fields.get(name)
-        return cell_text(row[index]) if index is not None and index < len(row) else ""
+        text = cell_text(row[index]) if index is not None and index < len(row) else ""
+        if not text and name == "stem" and self.fields.get("group_stem", index) != index:
+            return self.get(row, "group_stem")
+        return text
 
 
 def cell_text(value: object) -> str:
@@ -148,15 +124,23 @@ def cell_text(value: object) -> str:
     return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@") else text
 
 
-def read_rows(rows: Iterable[tuple], where: str, cell_where, result: ImportResult, chapter: str, ids: IdMaker) -> None:
-    """Questions from rows of any app's layout; `cell_where(row, col)` names a cell for messages."""
+def read_rows(rows: Iterable[tuple], where: str, cell_where, result: ImportResult, chapter: str, ids: IdMaker) -> int:
+    """Questions from rows of any app's layout; `cell_where(row, col)` names a cell for messages; returns the rows read.
+
+    The input is streamed and bounded: at most :data:`MAX_ROWS_SCANNED` rows
+    are looked at and :data:`MAX_QUESTIONS` questions kept; the questions
+    before the cap are imported and the cap is reported at the row where
+    reading stopped.
+    """
     layout: Layout | None = None
     blank_run = 0
     current_chapter = chapter
+    current_type = ""
+    number = 0
     for number, row in enumerate(rows, 1):
         if number > MAX_ROWS_SCANNED:
-            result.problem(where, f"行数太多，只读前 {MAX_ROWS_SCANNED} 行")
-            return
+            result.problem(cell_where(number, 0), f"行数超过上限 {MAX_ROWS_SCANNED}，从这一行起没有读；请把题目分成几个文件", limit=True)
+            return number - 1
         row = tuple(row or ())
         if layout is None:
             if number <= HEADER_SEARCH_ROWS:
@@ -165,22 +149,29 @@ def read_rows(rows: Iterable[tuple], where: str, cell_where, result: ImportResul
                     layout = candidate
                 continue
             result.problem(where, f"前 {HEADER_SEARCH_ROWS} 行里没有找到表头（需要“题干”和“正确答案”或“答案”列）")
-            return
+            return number
         if not any(clean(cell) for cell in row):
             blank_run += 1
             if blank_run > MAX_BLANK_RUN:
-                return
+                result.problem(cell_where(number, 0), f"连续 {MAX_BLANK_RUN} 行都是空行，后面的不再读取", "warning", limit=True)
+                return number
             continue
         blank_run = 0
-        if len(result.questions) >= MAX_QUESTIONS:
-            result.problem(cell_where(number, 0), f"题目太多，只导入前 {MAX_QUESTIONS} 题")
-            return
-        # A merged 章节 cell only fills its first row: the chapter carries down.
+        if result.question_count() >= MAX_QUESTIONS:
+            result.problem(
+                cell_where(number, 0), f"题目数超过上限 {MAX_QUESTIONS}，只导入了前 {MAX_QUESTIONS} 题，从这一行起没有读；请把题目分成几个文件", limit=True
+            )
+            return number
+        # A merged 章节 or 题型 cell only fills its first row: the value carries down.
         current_chapter = layout.get(row, "chapter") or current_chapter
+        current_type = layout.get(row, "type") or current_type
         result.seen += 1
-        question = row_question(row, layout, lambda col, n=number: cell_where(n, col), result)
+        question = row_question(row, layout, lambda col, n=number: cell_where(n, col), result, type_word=current_type)
         if question is not None:
             result.chapter(current_chapter).questions.append({"id": ids.make(question["type"]), **question})
+    if layout is None and number:
+        result.problem(where, f"前 {HEADER_SEARCH_ROWS} 行里没有找到表头（需要“题干”和“正确答案”或“答案”列）")
+    return number
 
 
 def _type_of(word: str, options: list[str], answer: str, stem: str = "") -> str | None:
@@ -197,8 +188,8 @@ def _type_of(word: str, options: list[str], answer: str, stem: str = "") -> str 
     return None
 
 
-def row_question(row: tuple, layout: Layout, at, result: ImportResult) -> dict | None:
-    """One row as a bank dict, or None (reported at the offending cell)."""
+def row_question(row: tuple, layout: Layout, at, result: ImportResult, *, type_word: str | None = None) -> dict | None:
+    """One row as a bank dict, or None (reported at the offending cell); `type_word` overrides the row's 题型 cell."""
     stem = layout.get(row, "stem")
     answer = layout.get(row, "answer")
     answer_cell = at(layout.fields.get("answer", 0))
@@ -206,7 +197,7 @@ def row_question(row: tuple, layout: Layout, at, result: ImportResult) -> dict |
         result.problem(at(layout.fields["stem"]), "题干是空的")
         return None
     options = [strip_option_prefix(cell_text(row[i])) for i in layout.options if i < len(row) and clean(row[i])]
-    word = layout.get(row, "type")
+    word = layout.get(row, "type") if type_word is None else type_word
     qtype = _type_of(word, options, answer, stem)
     if qtype is None:
         result.problem(at(layout.fields.get("type", 0)), f"不认识的题型“{word}”" if word else "没有题型，也看不出是什么题")
@@ -320,17 +311,14 @@ def row_question(row: tuple, layout: Layout, at, result: ImportResult) -> dict |
 def read_xlsx(path: Path, result: ImportResult | None = None, *, chapter: str | None = None) -> ImportResult:
     """Every sheet of a workbook in any of the apps' layouts (the 版本号 sheet and empty sheets are skipped)."""
     result = result or ImportResult()
-    check_zip(path)
-    import openpyxl
+    check_zip(path, streamed=("xl/worksheets/",))
+    from revise.formats.xlsx_stream import Workbook
 
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds on a damaged file
-        raise FormatError(f"{path}:1: 无法打开工作簿：{type(error).__name__}: {error}") from None
+    workbook = Workbook(path)
     ids = IdMaker(path.stem)
     try:
         found = False
-        for sheet in workbook.worksheets:
+        for sheet in workbook.sheets:
             if sheet.title in ("版本号", "说明"):
                 continue
 
@@ -338,13 +326,30 @@ def read_xlsx(path: Path, result: ImportResult | None = None, *, chapter: str | 
                 return f"{path}:{title}!{_column_letter(col)}{row}"
 
             before = result.seen
-            read_rows(sheet.iter_rows(values_only=True), f"{path}:{sheet.title}!A1", cell, result, chapter or path.stem, ids)
+            rows = _guarded_rows(workbook.rows(sheet), f"{path}:{sheet.title}", result)
+            if not read_rows(rows, f"{path}:{sheet.title}!A1", cell, result, chapter or path.stem, ids):
+                result.problem(f"{path}:{sheet.title}!A1", "工作表是空的，跳过", "warning")
             found = found or result.seen > before
         if not found:
             result.problem(f"{path}:1", "工作簿里没有题目（空表，或者没有“题干”“答案”表头）")
     finally:
         workbook.close()
     return result
+
+
+def _guarded_rows(rows: Iterator[tuple], where: str, result: ImportResult) -> Iterator[tuple]:
+    """A sheet's rows until the file turns out damaged mid-way (a truncated or lying zip part): what came before is kept."""
+    number = 0
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except Exception as error:  # zipfile, lxml and openpyxl each raise their own kinds on a damaged part
+            result.problem(f"{where}!A{number + 1}", f"工作表从这一行起读不下去（文件损坏？）：{type(error).__name__}: {error}")
+            return
+        number += 1
+        yield row
 
 
 def read_csv(path: Path, result: ImportResult | None = None, *, chapter: str | None = None) -> ImportResult:
@@ -368,78 +373,34 @@ def read_csv(path: Path, result: ImportResult | None = None, *, chapter: str | N
     return result
 
 
-# -- writing 考试宝 ---------------------------------------------------------------------------
-
-KSB_HEADER = ["题干（必填）", "题型（必填）", *[f"选项{c}" for c in "ABCDEFGH"], "正确答案（必填）", "解析", "章节", "难度", "得分要点"]
-KSB_TYPES = {
-    "choice": "单选题",
-    "multi": "多选题",
-    "truefalse": "判断题",
-    "judge": "判断题",
-    "fill": "填空题",
-    "short": "简答题",
-    "essay": "论述题",
-    "numeric": "计算题",
-    "match": "配对题",
-}
+# -- writing the apps' templates --------------------------------------------------------------
 
 
-def ksb_row(question: Question, bank: Bank, warnings: list[str]) -> list[object]:
-    """One question as a 考试宝 row."""
-    options: list[str] = []
-    explanation = question.explanation or ""
-    source = bank.sources.get(question.source or "")
-    if source:
-        explanation += ("\n" if explanation else "") + "出处：" + source.cite(question.ref)
-    points = ""
-    prompt = question.prompt
-    if isinstance(question, (ChoiceQuestion, MultiQuestion)):
-        options = list(question.options)
-        right = [question.answer] if isinstance(question, ChoiceQuestion) else sorted(question.answer)
-        answer = "".join(chr(65 + i) for i in right)
-    elif isinstance(question, TrueFalseQuestion):
-        answer = "对" if question.answer else "错"
-    elif isinstance(question, JudgeQuestion):
-        answer = "对" if question.answer else "错"
-        explanation = "改正：" + ("；".join(question.corrections) or "无需改正") + ("\n" + explanation if explanation else "")
-        warnings.append(f"{question.id}: 考试宝没有判断改错题，写成判断题，改正写在解析开头")
-    elif isinstance(question, FillQuestion):
-        answer = "||".join("|".join(blank) for blank in question.blanks)
-    elif isinstance(question, ShortQuestion):
-        answer = question.answer.strip()
-        points = "；".join(point.label for point in question.keypoints)
-    elif isinstance(question, NumericQuestion):
-        if question.params:
-            values = {p.name: float(p.choices()[len(p.choices()) // 2]) for p in question.params}
-            prompt, answer = question.render_prompt(values), format_number(question.expected(values))
-            warnings.append(f"{question.id}: 考试宝不能随机出数，写成一组固定数值")
-        else:
-            answer = format_number(question.expected())
-    elif isinstance(question, MatchQuestion):
-        options = [f"{left}->{right}" for left, right in question.pairs] + [f"->{d}" for d in question.distractors]
-        answer = "".join(chr(65 + i) for i in range(len(options)))
-        warnings.append(f"{question.id}: 考试宝没有配对题，每组配对写成一个“左->右”选项")
-    else:
-        answer = ""
-    label = KSB_TYPES.get(question.type, question.type)
-    if isinstance(question, ShortQuestion) and question.kind:
-        label = "名词解释" if question.kind == "名词解释" else "案例分析题"
-    cells: list[object] = [prompt, label, *(options + [""] * 8)[:8], answer, explanation, question.chapter, "", points]
-    return [spreadsheet_cell(cell) for cell in cells]
-
-
-def export_xlsx(bank: Bank, questions: list[Question], out: Path) -> list[str]:
-    """Write the questions as a 考试宝 import workbook; returns warnings for what the layout loses."""
+def export_xlsx(bank: Bank, questions: list[Question], out: Path, layout: str = "考试宝") -> list[str]:
+    """Write the questions as an app's import workbook (考试宝 by default); returns warnings for what the layout loses."""
     import openpyxl
 
+    from revise.formats.flat import layout_named, sheet_rows
+
+    chosen = layout_named(layout)
     warnings: list[str] = []
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("题库")
-    sheet.append([spreadsheet_cell("考试宝导入模板：第2行是表头，从第3行起每行一题；由 revise export 生成")])
-    sheet.append(KSB_HEADER)
-    for question in questions:
-        sheet.append(ksb_row(question, bank, warnings))
-    version = workbook.create_sheet("版本号")
-    version.append(["版本号", "2"])
+    for row in sheet_rows(chosen, bank, questions, out.stem, warnings):
+        sheet.append(row)
+    if chosen.version_sheet:
+        version = workbook.create_sheet("版本号")
+        version.append(["版本号", "2"])
     workbook.save(out)
+    return warnings
+
+
+def export_csv(bank: Bank, questions: list[Question], out: Path, layout: str = "考试宝") -> list[str]:
+    """Write the questions as CSV in an app's layout: UTF-8 with a BOM, so that zh-CN Excel and WPS open it."""
+    from revise.formats.flat import layout_named, sheet_rows
+
+    warnings: list[str] = []
+    rows = sheet_rows(layout_named(layout), bank, questions, out.stem, warnings)
+    with out.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(rows)
     return warnings

@@ -20,7 +20,7 @@ KEY_ORDER = (
 )  # fmt: skip
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
     """Safe dumper that writes multi-line text as `|` blocks."""
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from revise.bank.model import FillQuestion, format_number
+from revise.bank.model import BLANK_RE, FillQuestion, format_number
 from revise.grading import phrasing
 from revise.grading import textnorm as tn
 from revise.grading.numeric import number_gap
@@ -109,6 +109,8 @@ def _grade_list(
                     match = exact.get((i, j)) or TermMatch(False)
                 else:
                     match = match_term(item, forms, context, exclude=all_skeletons, explain=False)
+                    if not match.accepted and _numeric_item(item, forms, question.prompt, j):
+                        match = TermMatch(True, 0.02, 0)
                 item_matches[i, j] = match
                 if match.accepted:
                     pairs.append((match.cost, abs(i - j), i, j))
@@ -122,6 +124,8 @@ def _grade_list(
     else:
         for i, item in enumerate(considered[: len(blanks)]):
             match = match_term(item, blanks[i], context)
+            if not match.accepted and _numeric_item(item, blanks[i], question.prompt, i):
+                match = TermMatch(True, 0.02, 0)
             item_matches[i, i] = match
             if match.accepted:
                 assignment[i] = i
@@ -181,6 +185,28 @@ def _reading(item: str, number: int, recognise: Recognizer, prompt: str) -> str:
         if recognise(reading):
             return reading
     return item
+
+
+def _numeric_item(item: str, forms: tuple[str, ...], prompt: str, number: int) -> bool:
+    """True when an item of a list is the number a blank wants, in any written form (八十, 80%, 百分之八十).
+
+    A percent answers a blank the prompt follows with % (____%的销售业绩) by its hundredfold value.
+    """
+    keys = [value for form in forms if (value := phrasing.number_value(form)) is not None]
+    if not keys:
+        return False
+    parts = BLANK_RE.split(prompt)
+    after = tn.nfkc(parts[number + 1]).lstrip() if number + 1 < len(parts) else ""
+    for reading in [item] + [text for text, _note in phrasing.variants(item, prompt, number)]:
+        value = phrasing.number_value(reading)
+        if value is None:
+            continue
+        values = [value]
+        if after.startswith("%") and ("%" in tn.nfkc(reading) or "百分之" in reading):
+            values.append(value * 100)
+        if any(phrasing.same_number(v, key) for v in values for key in keys):
+            return True
+    return False
 
 
 def _filled_blanks(assignment: dict[int, int]) -> list[int]:

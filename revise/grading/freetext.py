@@ -18,6 +18,7 @@ says which span of the student's text matched each key point.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -40,7 +41,9 @@ CLAUSE_BREAKS = frozenset("，,、:：")
 # Words that negate what follows in their clause.
 NEGATORS_RE = re.compile(r"不需要|不必|不用|不是|不会|不能|不要|不应|没有|没|无需|无须|并非|未必|不一定|并不|绝不|从不|不|无|非|未")
 # ...but not these, which only look like negations (识别 and 不同 negate nothing; 无差异营销 is a term).
-NOT_NEGATIONS_RE = re.compile(r"不仅|不但|不断|不光|不单|不管|无论|不论|非常|无不|不久|未来|无形|非物质|不同|不少|不可或缺|不懈|不停|无限|无微不至|无差异|非凡")
+NOT_NEGATIONS_RE = re.compile(
+    r"不足|不仅|不但|不断|不光|不单|不管|无论|不论|非常|无不|不久|未来|无形|非物质|不同|不少|不可或缺|不懈|不停|无限|无微不至|无差异|非凡"
+)
 # A contrast ends the reach of a negation: 不是A，而是B.
 CONTRAST_RE = re.compile(r"而是|但是|却|而|但|只是")
 _NUMERAL_RE = re.compile("[零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟]+")
@@ -108,6 +111,8 @@ def read(raw: str, lexicon: Lexicon) -> Reading:
             after_digit = chars[-1:] != [] and chars[-1].isdigit()
             before_digit = simplified[index + 1 : index + 2].isdigit()
             numeric_mark = after_digit and (folded == "%" or (folded in "./" and before_digit))
+            if folded in "-−" and chars and _is_han(chars[-1]) and _is_han(simplified[index + 1 : index + 2]):
+                folded = "减"  # 总价值-总成本: a minus between words is 减
             if tn.is_blank(folded) and not numeric_mark:
                 continue
             chars.append(folded)
@@ -121,6 +126,10 @@ def read(raw: str, lexicon: Lexicon) -> Reading:
         raw, "".join(text[i] for i in positions), [origin[i] for i in positions], [sentence[i] for i in positions], [clause[i] for i in positions]
     )
     return _canonicalise(reading, lexicon)
+
+
+def _is_han(char: str) -> bool:
+    return bool(char) and "\u4e00" <= char <= "\u9fff"
 
 
 def _keep_mask(text: str) -> list[bool]:
@@ -199,6 +208,11 @@ def negated(reading: Reading, start: int) -> bool:
     return bool(NEGATORS_RE.search(NOT_NEGATIONS_RE.sub("  ", before)))
 
 
+def within_clause(reading: Reading, start: int, end: int) -> bool:
+    """True when text[start:end] does not run across punctuation (依恋、低 is not 依恋低; b，a is not b/a)."""
+    return end <= start or reading.clause[start] == reading.clause[end - 1]
+
+
 @dataclass(frozen=True)
 class Found:
     start: int
@@ -215,7 +229,7 @@ def locate(phrase: str, reading: Reading, lo: int = 0, hi: int | None = None, *,
     found: list[Found] = []
     position = reading.text.find(phrase, lo, hi)
     while position >= 0:
-        if negative or not check_negation or not negated(reading, position):
+        if within_clause(reading, position, position + len(phrase)) and (negative or not check_negation or not negated(reading, position)):
             found.append(Found(position, position + len(phrase)))
         position = reading.text.find(phrase, position + 1, hi)
     if found:
@@ -233,6 +247,8 @@ def locate(phrase: str, reading: Reading, lo: int = 0, hi: int | None = None, *,
     best: tuple[float, int, int, str] | None = None
     for left in range(max(0, start - 2), min(len(window), start + 3)):
         for right in range(max(left + 1, end - 2), min(len(window), end + 2) + 1):
+            if not within_clause(reading, lo + left, lo + right):
+                continue
             edits = analyse(phrase, window[left:right])
             if edits.blocker:
                 continue
@@ -258,8 +274,41 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
+def _clause_bigrams(reading: Reading, start: int, end: int) -> dict[str, int]:
+    """The character bigrams of text[start:end] that do not run across punctuation, with their first position."""
+    grams: dict[str, int] = {}
+    text, clause = reading.text, reading.clause
+    for i in range(start, end - 1):
+        if clause[i] == clause[i + 1]:
+            grams.setdefault(text[i : i + 2], i - start)
+    return grams
+
+
+def _in_order(wanted: str, have: set[str], positions: dict[str, int]) -> int:
+    """How many of the shared bigrams stand in the phrase's order (longest increasing run of positions)."""
+    seen: set[str] = set()
+    sequence: list[int] = []
+    for i in range(len(wanted) - 1):
+        gram = wanted[i : i + 2]
+        if gram in have and gram not in seen:
+            seen.add(gram)
+            sequence.append(positions[gram])
+    tails: list[int] = []
+    for value in sequence:
+        index = bisect.bisect_left(tails, value)
+        if index == len(tails):
+            tails.append(value)
+        else:
+            tails[index] = value
+    return len(tails)
+
+
 def paraphrased(phrase: str, reading: Reading, lo: int = 0, hi: int | None = None) -> Found | None:
-    """Most of a long phrase's content in one sentence of the window, in other words or order."""
+    """Most of a long phrase's content in one sentence of the window, in other words, in the same order.
+
+    Order matters: 保持是关怀的重要内容 shares most bigrams with 关怀是保持的重要内容
+    and says the opposite.
+    """
     wanted = _bigrams(phrase)
     if len(wanted) < PARAPHRASE_MIN_BIGRAMS:
         return None
@@ -269,11 +318,16 @@ def paraphrased(phrase: str, reading: Reading, lo: int = 0, hi: int | None = Non
         start, end = reading.sentence_bounds(position)
         start, end = max(start, lo), min(end, hi)
         sentence = reading.text[start:end]
-        have = wanted & _bigrams(sentence)
-        if len(have) >= PARAPHRASE_SHARE * len(wanted) and (is_negative(phrase) or not negated(reading, start + sentence.find(next(iter(have))))):
-            spots = [sentence.find(gram) for gram in have]
+        positions = _clause_bigrams(reading, start, end)
+        have = wanted & positions.keys()
+        if (
+            len(have) >= PARAPHRASE_SHARE * len(wanted)
+            and _in_order(phrase, have, positions) >= PARAPHRASE_SHARE * len(wanted)
+            and (is_negative(phrase) or not negated(reading, start + positions[min(have, key=positions.__getitem__)]))
+        ):
+            spots = [positions[gram] for gram in have]
             first, last = min(spots), max(spots) + 2
-            if is_negative(phrase) == is_negative(sentence[first:last]):
+            if last - first <= 2 * len(phrase) and is_negative(phrase) == is_negative(sentence[first:last]):
                 return Found(start + first, start + last, "换了说法")
         position = max(end, position + 1)
     return None
@@ -289,6 +343,7 @@ class PointOutcome:
     notes: list[str]
     swapped: bool = False
     by_name: bool = False  # found only by naming a term
+    unnamed: bool = False  # the content said in a sentence that names no term
 
 
 def _forms(forms: tuple[str, ...], context: Context | None) -> list[str]:
@@ -296,9 +351,9 @@ def _forms(forms: tuple[str, ...], context: Context | None) -> list[str]:
     return list(dict.fromkeys(expanded))
 
 
-def _find_phrase(forms: list[str], reading: Reading, lexicon: Lexicon, lo: int = 0, hi: int | None = None) -> Found | None:
+def _find_phrase(forms: list[str], reading: Reading, lexicon: Lexicon, lo: int = 0, hi: int | None = None, *, check_negation: bool = True) -> Found | None:
     for form in forms:
-        occurrences = locate(needle(form, lexicon), reading, lo, hi)
+        occurrences = locate(needle(form, lexicon), reading, lo, hi, check_negation=check_negation)
         if occurrences:
             return occurrences[0]
     for form in forms:
@@ -333,10 +388,68 @@ def _candidate_sentences(forms: list[str], reading: Reading, lexicon: Lexicon) -
 
 
 def _term_occurrences(forms: list[str], reading: Reading, lexicon: Lexicon) -> list[Found]:
+    """Where a term is named; 客户的价值 does not name 客户价值 (a 的 the term does not have)."""
     found: list[Found] = []
     for form in forms:
-        found += locate(needle(form, lexicon), reading, check_negation=False)
+        for occurrence in locate(needle(form, lexicon), reading, check_negation=False):
+            start, end = reading.raw_span(occurrence.start, occurrence.end)
+            if "的" in reading.raw[start:end] and "的" not in form:
+                continue
+            found.append(occurrence)
     return sorted(found, key=lambda f: f.start)
+
+
+# Joining two content words into a relation: 产品对应顾客, 从产品为中心转向客户为中心.
+RELATION_RE = re.compile(r"对应|→|->|转向|转为|转变|变为|变成|变回|转化为|从.+?(?:到|向)")
+# ...of which these have a direction: 从A转向B is not 从B转向A.
+DIRECTION_RE = re.compile(r"→|->|转向|转为|转变|变为|变成|变回|转化为|到|向")
+# What may stand between two terms that a student equates: 「MA是销售自动化」.
+_COPULA_RE = re.compile(r"(?:就是|即是|也就是|是指|指的是|指|是|为|即|=|叫做|叫|称为)?")
+
+
+def _contained(inner: Found, outer: Found) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end and (outer.end - outer.start) > (inner.end - inner.start)
+
+
+def _equated(reading: Reading, first: Found, second: Found) -> bool:
+    """True when one term is said to be the other: 「SFA是营销自动化」 (nothing between them but a copula)."""
+    left, right = (first, second) if first.start < second.start else (second, first)
+    if left.end > right.start or reading.clause[left.start] != reading.clause[right.start]:
+        return False
+    between = reading.text[left.end : right.start]
+    match = _COPULA_RE.fullmatch(between)
+    return match is not None
+
+
+def _windows(reading: Reading, term: Found, others: list[Found]) -> list[tuple[int, int]]:
+    """Where a term's content may stand: after it up to the next other term in its sentence;
+    and before it, back to the sentence's start (感情深厚的是超值忠诚) or, when another term
+    comes earlier, to the start of its own clause."""
+    start, end = reading.sentence_bounds(term.start)
+    ahead = min((o.start for o in others if term.end <= o.start < end), default=end)
+    windows = [(term.end, ahead)]
+    behind = max((o.end for o in others if start <= o.start and o.end <= term.start), default=None)
+    if behind is None:
+        windows.append((start, term.start))
+    else:
+        # Another term comes earlier: only the term's own clause (促销产生促销性数据), not the other's.
+        windows.append((max(behind, reading.clause_start(term.start)), term.start))
+    return [(lo, hi) for lo, hi in windows if hi > lo]
+
+
+def _content_found(groups: list[list[str]], reading: Reading, lexicon: Lexicon, windows: list[tuple[int, int]]) -> list[Found] | None:
+    """Every group found in one of the windows, or None."""
+    found: list[Found] = []
+    for group in groups:
+        hit = next((f for lo, hi in windows if (f := _find_phrase(group, reading, lexicon, lo, hi)) is not None), None)
+        if hit is None:
+            return None
+        found.append(hit)
+    return found
+
+
+def _term_sentences(reading: Reading, occurrences: list[Found]) -> set[int]:
+    return {reading.sentence[f.start] for f in occurrences}
 
 
 def score_point(point: KeyPoint, others: list[list[str]], reading: Reading, lexicon: Lexicon, context: Context | None) -> PointOutcome:
@@ -351,35 +464,124 @@ def score_point(point: KeyPoint, others: list[list[str]], reading: Reading, lexi
         # Content with no term: every group within one sentence. Sentences where the first group
         # appears word for word are tried first, in order; then, for answers of ordinary length,
         # every sentence, so that a paraphrase in an earlier sentence is not hidden by a later match.
+        # In a point that negates itself (满意不一定忠诚) the other groups stand after its negation.
+        negative_point = any(is_negative(needle(form, lexicon)) for group in groups for form in group)
         for start, end in _candidate_sentences(groups[0], reading, lexicon):
-            content = [_find_phrase(group, reading, lexicon, start, end) for group in groups]
-            if all(content):
+            content = [_find_phrase(group, reading, lexicon, start, end, check_negation=not negative_point) for group in groups]
+            if len(groups) > 1 and not negative_point and not all(content):
+                # 「A而不是B」 states the relation between A and B: B is contrasted, not denied.
+                content = [f or _find_contrasted(group, reading, lexicon, start, end) for f, group in zip(content, groups)]
+            if all(content) and _related(groups, [f for f in content if f], reading, lexicon, start, end):
                 return PointOutcome(True, [(f.start, f.end) for f in content if f], [])
         return PointOutcome(False, [], [])
-    own = _term_occurrences(_forms(point.term, context), reading, lexicon)
-    other_terms = sorted((f.start, f.end) for forms in others for f in _term_occurrences(forms, reading, lexicon))
+    own_all = _term_occurrences(_forms(point.term, context), reading, lexicon)
+    other_all = [f for forms in others for f in _term_occurrences(forms, reading, lexicon)]
+    # The longest term wins where two overlap (客户满意 inside 客户满意度).
+    own = [f for f in own_all if not any(_contained(f, o) for o in other_all)]
+    other = [o for o in other_all if not any(_contained(o, f) for f in own_all)]
+    # A term said to be another term (「MA是销售自动化」) is a confusion, not a statement about either.
+    own = [f for f in own if not any(_equated(reading, f, o) for o in other)]
+    # A term denied (不需要向员工授权) carries no content.
+    own = [f for f in own if is_negative(reading.text[f.start : f.end]) or not negated(reading, f.start)]
     for occurrence in own:
-        lo, hi = _segment(reading, occurrence, other_terms)
-        content = [_find_phrase(group, reading, lexicon, lo, hi) for group in groups]
-        if all(content):
-            return PointOutcome(True, [(occurrence.start, occurrence.end)] + [(f.start, f.end) for f in content if f], [])
+        said = _content_found(groups, reading, lexicon, _windows(reading, occurrence, other))
+        if said is not None:
+            return PointOutcome(True, [(occurrence.start, occurrence.end)] + [(f.start, f.end) for f in said], [])
     # Said, but about another term: a swap.
-    swapped = any(
-        all(_find_phrase(group, reading, lexicon, lo, hi) for group in groups)
-        for lo, hi in (_segment(reading, Found(s, e), [(a, b) for a, b in other_terms if (a, b) != (s, e)]) for s, e in other_terms)
-    )
-    return PointOutcome(False, [], [], swapped=swapped)
+    for occurrence in other:
+        rest = [o for o in other if o != occurrence] + own
+        if _content_found(groups, reading, lexicon, _windows(reading, occurrence, rest)) is not None:
+            return PointOutcome(False, [], [], swapped=True)
+    # The question names the term (惰性忠诚与潜在忠诚有何区别): its content must be said about it,
+    # and naming it again earns nothing.
+    prompt = tn.prepare(context.question.prompt).skeleton if context is not None else ""
+    if any(needle(form, lexicon) in lexicon.canonical(prompt) for form in point.term):
+        return PointOutcome(False, [], [])
+    # Said in a sentence that names no term at all (服务看不见摸不着): the content is the point,
+    # if the answer describes more than one such point (see grade_free_text).
+    named = _term_sentences(reading, own_all + other_all)
+    position = 0
+    while position < len(reading.text):
+        start, end = reading.sentence_bounds(position)
+        if reading.sentence[start] not in named:
+            unnamed = _content_found(groups, reading, lexicon, [(start, end)])
+            if unnamed is not None:
+                return PointOutcome(True, [(f.start, f.end) for f in unnamed], [], unnamed=True)
+        position = end
+    return PointOutcome(False, [], [])
 
 
-def _segment(reading: Reading, term: Found, others: list[tuple[int, int]]) -> tuple[int, int]:
-    """The stretch of the term's sentence that belongs to it: up to the neighbouring other terms."""
-    start, end = reading.sentence_bounds(term.start)
-    for other_start, other_end in others:
-        if other_start >= term.end and other_start < end:
-            end = other_start
-        if other_end <= term.start and other_end > start:
-            start = other_end
+HARD_BREAKS = frozenset("，,:：;；")
+
+
+def _hard_clause(reading: Reading, position: int) -> tuple[int, int]:
+    """The bounds of the clause around a position, ignoring 、 (a list stays one clause)."""
+
+    def broken(left: int, right: int) -> bool:
+        if reading.sentence[left] != reading.sentence[right]:
+            return True
+        between = reading.raw[reading.origin[left] + 1 : reading.origin[right]]
+        return any(char in HARD_BREAKS or tn.nfkc(char) in HARD_BREAKS for char in between)
+
+    start = position
+    while start > 0 and not broken(start - 1, start):
+        start -= 1
+    end = position + 1
+    while end < len(reading.text) and not broken(end - 1, end):
+        end += 1
     return start, end
+
+
+_CONTRASTED_RE = re.compile(r"(?:而不是|而非|而并非|而不再是)(?:以|是)?$")
+
+
+def _contrasted(reading: Reading, position: int) -> bool:
+    """True when the phrase at `position` follows 而不是/而非 directly: set against another, not denied."""
+    return bool(_CONTRASTED_RE.search(reading.text[reading.clause_start(position) : position]))
+
+
+def _find_contrasted(forms: list[str], reading: Reading, lexicon: Lexicon, lo: int, hi: int) -> Found | None:
+    for form in forms:
+        for occurrence in locate(needle(form, lexicon), reading, lo, hi, check_negation=False):
+            if _contrasted(reading, occurrence.start):
+                return occurrence
+    return None
+
+
+def _related(groups: list[list[str]], content: list[Found], reading: Reading, lexicon: Lexicon, start: int, end: int) -> bool:
+    """True when the groups found in one sentence are stated together, not against each other.
+
+    * 「客户忠诚度不是CRM的目标」: a group denied in a clause with another group denies the relation;
+    * 「产品对应成本，价格对应顾客」: a group in a clause that relates it to something else
+      (对应, 转向, →...) belongs to that clause, so the other groups must be there too;
+    * 「从以客户为中心转向以产品为中心」: a direction between two groups must run as the key lists them.
+    """
+    if len(groups) < 2:
+        return True
+    clauses = [reading.clause[f.start] for f in content]
+    # A point that negates itself (满意不等于忠诚) is checked by its own negative group.
+    negative_point = any(is_negative(needle(form, lexicon)) for group in groups for form in group)
+    for number, group in enumerate(groups if not negative_point else []):
+        for form in group:
+            phrase = needle(form, lexicon)
+            if is_negative(phrase):
+                continue
+            for occurrence in locate(phrase, reading, start, end, check_negation=False):
+                if (
+                    negated(reading, occurrence.start)
+                    and not _contrasted(reading, occurrence.start)
+                    and any(reading.clause[occurrence.start] == clause for other, clause in enumerate(clauses) if other != number)
+                ):
+                    return False
+    hard = [_hard_clause(reading, f.start) for f in content]
+    if len(set(hard)) > 1:
+        return not any(RELATION_RE.search(reading.text[lo:hi]) for lo, hi in hard)
+    ordered = sorted(range(len(content)), key=lambda i: content[i].start)
+    if ordered != list(range(len(content))):
+        first, last = min(f.start for f in content), max(f.end for f in content)
+        if DIRECTION_RE.search(reading.text[first:last]):
+            return False
+    return True
 
 
 def grade_free_text(question: ShortQuestion, response: str, expected: str, context: Context | None = None) -> Result:
@@ -395,6 +597,7 @@ def grade_free_text(question: ShortQuestion, response: str, expected: str, conte
         own = _forms(point.term, context) if point.term else None
         others = [forms for forms in term_forms if forms != own]
         outcomes.append(score_point(point, others, reading, lexicon, context))
+    outcomes = _settle(outcomes)
     found = [point.label for point, outcome in zip(points, outcomes) if outcome.found]
     missed = [point.label for point, outcome in zip(points, outcomes) if not outcome.found]
     spans = tuple(
@@ -419,6 +622,13 @@ def grade_free_text(question: ShortQuestion, response: str, expected: str, conte
     if notes:
         feedback += f"（{notes_text(notes)}）"
     return _free_text_result("partial", round(score, 4), expected, feedback, found, missed, spans)
+
+
+def _settle(outcomes: list[PointOutcome]) -> list[PointOutcome]:
+    """Content said without its term counts only as part of an own-words description of several
+    points (服务看不见摸不着；生产和消费同时进行…), not as one stray phrase."""
+    unnamed = sum(1 for outcome in outcomes if outcome.found and outcome.unnamed)
+    return [PointOutcome(False, [], []) if outcome.found and outcome.unnamed and unnamed < 2 else outcome for outcome in outcomes]
 
 
 def _free_text_result(verdict: str, score: float, expected: str, feedback: str, found: list[str], missed: list[str], spans: tuple[KeypointSpan, ...]) -> Result:

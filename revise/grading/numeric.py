@@ -52,13 +52,16 @@ def parse_numbers(text: str) -> list[Number]:
         return numbers
     for match in _CHINESE_NUMBER_RE.finditer(tn.to_simplified(folded)):
         negative, percent, whole, decimals = match.groups()
+        scale = ""
+        if whole[-1:] in ("万", "亿") and len(whole) > 1 and not decimals:
+            scale = whole[-1]  # 三十五万元 when the unit is 万元: the 万 may belong to the unit
         integer = tn.chinese_number(whole)
         if integer is None:
             continue
         number = float(integer)
         if decimals:
             number = float(f"{integer}.{''.join(str(tn.CHINESE_DIGITS[c]) for c in decimals)}")
-        numbers.append(Number(-number if negative else number, percent is not None, match.group(0)))
+        numbers.append(Number(-number if negative else number, percent is not None, match.group(0), scale))
     return numbers
 
 

@@ -10,6 +10,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from revise.bank.model import Bank, ChoiceQuestion, Concept, MultiQuestion, Question
+from revise.grading import phrasing
 from revise.grading import textnorm as tn
 from revise.grading.distractors import KIND_PRIORITY, DistractorIndex, Known, distractor_index, known_term
 from revise.grading.edits import Edits, allowance, analyse, forgivable
@@ -367,6 +368,8 @@ class Recognizer:
     def __init__(self, blanks: Sequence[Sequence[str]]) -> None:
         self.keys = [key for forms in blanks for form in forms if (key := tn.prepare(form)).skeleton]
         self.skeletons = {key.skeleton for key in self.keys}
+        # Blanks that want a number: 八十 or 百分之八十 is an item there, not an enumerator.
+        self.numbers = [value for forms in blanks for form in forms if (value := phrasing.number_value(form)) is not None]
         self.memo: dict[str, bool] = {}
 
     def __call__(self, text: str) -> bool:
@@ -381,6 +384,10 @@ class Recognizer:
             return False
         if typed.skeleton in self.skeletons:
             return True
+        if self.numbers:
+            value = phrasing.number_value(text)
+            if value is not None and any(phrasing.same_number(v, n) for v in (value, value * 100) for n in self.numbers):
+                return True
         for key in self.keys:
             if abs(len(key.skeleton) - len(typed.skeleton)) <= 3 and within_reach(key, typed) and forgivable(best_edits(key, typed), key.weight):
                 return True

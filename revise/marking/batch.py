@@ -22,6 +22,7 @@ from revise.marking.suggest import SuggestionIndex
 
 if TYPE_CHECKING:
     from revise.bank.model import Bank, Question
+    from revise.bank.response import Response
     from revise.grading import Result
     from revise.marking.scheme import MarkScheme
     from revise.marking.writing import Sink
@@ -150,6 +151,9 @@ class Marker:
         names = [p.name for p in getattr(question, "params", ())]
         if not names:
             return None
+        pinned = self.scheme.params(question)
+        if pinned is not None and all(name in pinned for name in names):
+            return dict(pinned)  # a saved paper printed these values: they are what the student saw
         params = parse_params(entry.params) if entry.params else {}
         for name in names:
             column = self.layout.column(name)
@@ -171,7 +175,7 @@ class Marker:
         if question is None:
             return None, None, self.unknown_id(entry.question_id)
         if self.scheme.full_marks(question) is None:
-            return question, None, f"题目 {question.id} 是{question.type_label}，试卷“{self.scheme.title}”没有这种题型"
+            return question, None, self.scheme.absent(question)
         try:
             params = self.params_for(question, entry)
         except ValueError as error:
@@ -184,7 +188,7 @@ class Marker:
         from revise.grading import grade
 
         try:
-            result = grade(question, entry.answer, self.bank, params=params)
+            result = grade(question, as_printed(question, entry.answer, self.scheme.order(question)), self.bank, params=params)
         except ValueError as error:  # e.g. a division by zero for the values given
             return question, None, f"无法评分：{error}"
         except Exception as error:  # one bad row must not stop a class's marking
@@ -194,6 +198,38 @@ class Marker:
             if len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
         return question, result, ""
+
+
+def as_printed(question: Question, answer: str, order: tuple[int, ...]) -> Response | str:
+    """The answer with letters read as printed on a paper whose options (or match items) were shuffled.
+
+    `order[i]` is the bank index of the option printed at position i. Letters
+    only (``B``, ``AC``) and typed pairs (``1-B；2-A``) are turned into bank
+    indexes; anything else (option texts) is graded as typed.
+    """
+    if not order:
+        return answer
+    from revise.bank.model import ChoiceQuestion, MatchQuestion, MultiQuestion
+    from revise.bank.response import Response
+    from revise.bank.shuffle import shown_to_bank
+
+    if isinstance(question, (ChoiceQuestion, MultiQuestion)):
+        from revise.grading.choice import option_letters
+
+        shown = option_letters(answer)
+        if shown is None or any(position >= len(order) for position in shown):
+            return answer
+        if isinstance(question, ChoiceQuestion) and len(shown) > 1:
+            return answer  # several letters to a single choice: the grader explains
+        return Response(text=answer, choices=shown_to_bank(order, set(shown)))
+    if isinstance(question, MatchQuestion):
+        from revise.grading.match import parse_pairs
+
+        pairs = parse_pairs(answer, question)
+        if pairs is None:
+            return answer
+        return Response(text=answer, pairs=tuple(None if p is None else order[p] if 0 <= p < len(order) else p for p in pairs))
+    return answer
 
 
 def _number(value: float, as_text: bool) -> object:

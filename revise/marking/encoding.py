@@ -131,3 +131,17 @@ def _newlines_before(decoder: codecs.IncrementalDecoder, chunk: bytes, position:
     """Newlines in `chunk` before a failing byte (ASCII newline: exact for UTF-8 and GB18030)."""
     del decoder
     return chunk.count(b"\n", 0, position)
+
+
+MAX_SMALL_FILE = 16 << 20
+
+
+def read_small_text(path: str, where: str | None = None) -> str:
+    """The whole text of a small CSV (a roster) in whatever encoding Excel or WPS saved it; InputError (``file:line``) otherwise."""
+    label = where or path
+    with open(path, "rb") as stream:
+        if stream.seek(0, 2) > MAX_SMALL_FILE:
+            raise InputError(f"{label}:1", f"文件超过 {MAX_SMALL_FILE >> 20} MB，不像是一份名单")
+        stream.seek(0)
+        detected = detect(stream, label)
+        return stream.read().decode(detected.encoding)

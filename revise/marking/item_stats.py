@@ -8,13 +8,18 @@ same figures.
 Conventions, chosen to match what a teacher's spreadsheet would show:
 
 * A question a student has no row for counts as 0 points (not answered), so
-  every student is measured over the same questions.
+  every student is measured over the same questions. Practice data, where
+  students meet different questions (the class store), asks instead for
+  ``skip_unanswered``: a student is then measured by their score rate over
+  the questions they did, and each question over the students who did it;
+  Cronbach's alpha uses only the students who did every question.
 * Ranks are competition ranks: 1, 2, 2, 4.
 * The spread is the sample standard deviation (Excel's STDEV.S); one student
   has a spread of 0.
 * Facility is the mean points on a question over its full marks (0..1).
 * Discrimination is (mean of the upper 27%) minus (mean of the lower 27%) by
-  total, over the question's full marks (-1..1); the groups hold
+  total (by score rate with ``skip_unanswered``), over the question's full
+  marks (-1..1); the groups hold
   ``round(0.27 * N)`` students (at least 1), ties broken by student key.
 * Cronbach's alpha is k/(k-1) * (1 - sum of item variances / variance of
   totals), sample variances throughout; undefined (None) for fewer than two
@@ -60,10 +65,15 @@ class StudentStat:
 
     student: str
     total: float
-    full_marks: float
+    full_marks: float  # of the questions the student is measured on (all, or those done with skip_unanswered)
     rank: int
     sections: dict[str, float]
     answered: int
+
+    @property
+    def rate(self) -> float | None:
+        """Total over full marks (0..1); None without full marks."""
+        return self.total / self.full_marks if self.full_marks > 0 else None
 
 
 @dataclass(frozen=True)
@@ -97,7 +107,7 @@ class PaperStat:
 
     students: int
     questions: int
-    full_marks: float
+    full_marks: float  # 1.0 when the figures are score rates (skip_unanswered)
     mean: float | None
     sd: float | None
     minimum: float | None
@@ -115,6 +125,7 @@ class ClassStats:
     paper: PaperStat
     sections: tuple[str, ...]
     duplicates: int = 0  # rows for a (student, question) already seen; the last one counts
+    by_rate: bool = False  # skip_unanswered: students measured by score rate, the paper's figures are rates (0..1)
 
 
 # -- the small pure functions -----------------------------------------------------------------
@@ -290,29 +301,40 @@ class ClassAccumulator:
         else:
             item.other_wrong += 1
 
-    def result(self, *, top_wrong: int = TOP_WRONG, bins: int = HISTOGRAM_BINS) -> ClassStats:
-        """The statistics of everything added so far."""
+    def result(self, *, top_wrong: int = TOP_WRONG, bins: int = HISTOGRAM_BINS, skip_unanswered: bool = False) -> ClassStats:
+        """The statistics of everything added so far (see the module's conventions for `skip_unanswered`)."""
         questions = list(self._items)
         students = sorted(self._students)
         order = [self._students[s] for s in students]
-        columns = []
+        columns: list[list[float]] = []
+        done: list[list[bool]] = []  # done[j][i]: student i has a mark for question j
         for question in questions:
-            scores = self._items[question].scores
-            columns.append([scores[n] if n < len(scores) else 0.0 for n in order])
+            item = self._items[question]
+            columns.append([item.scores[n] if n < len(item.scores) else 0.0 for n in order])
+            if skip_unanswered:  # only then: a big file marked as a paper keeps to its 9 bytes a cell
+                done.append([n < len(item.seen) and bool(item.seen[n]) for n in order])
+        fulls = [self._items[q].full_marks for q in questions]
         totals = [math.fsum(points) for points in zip(*columns)] if columns else [0.0] * len(students)
-        full = math.fsum(self._items[q].full_marks for q in questions)
-        ranks = competition_ranks(totals)
+        full = math.fsum(fulls)
+        if skip_unanswered:
+            student_full = [math.fsum(fulls[j] for j in range(len(questions)) if done[j][i]) for i in range(len(students))]
+            measure = [t / f if f > 0 else 0.0 for t, f in zip(totals, student_full)]
+        else:
+            student_full = [full] * len(students)
+            measure = totals
+        ranks = competition_ranks(measure)
         student_stats = []
         for index, student in enumerate(students):
             per_section = dict.fromkeys(self._sections, 0.0)
             for j, question in enumerate(questions):
                 per_section[self._items[question].section] += columns[j][index]
-            student_stats.append(StudentStat(student, totals[index], full, ranks[index], per_section, self._answered[order[index]]))
+            student_stats.append(StudentStat(student, totals[index], student_full[index], ranks[index], per_section, self._answered[order[index]]))
         student_stats.sort(key=lambda s: (s.rank, s.student))
         question_stats = []
         for j, question in enumerate(questions):
             item = self._items[question]
-            column = columns[j]
+            who = [i for i in range(len(students)) if done[j][i]] if skip_unanswered else range(len(students))
+            column = [columns[j][i] for i in who]
             wrong = tuple(item.wrong.most_common(top_wrong))
             mean, _ = mean_sd(column)
             question_stats.append(
@@ -323,33 +345,40 @@ class ClassAccumulator:
                     students=len(column),
                     mean=mean if mean is not None else 0.0,
                     facility=facility(column, item.full_marks),
-                    discrimination=discrimination(column, totals, item.full_marks, keys=students),
+                    discrimination=discrimination(column, [measure[i] for i in who], item.full_marks, keys=[students[i] for i in who]),
                     correct=item.correct,
                     blank=item.blank,
                     wrong_answers=wrong,
                 )
             )
-        mean, sd = mean_sd(totals)
+        if skip_unanswered:
+            complete = [i for i in range(len(students)) if all(flags[i] for flags in done)]
+            alpha = cronbach_alpha_columns([[column[i] for i in complete] for column in columns])
+            scale = 1.0
+        else:
+            alpha = cronbach_alpha_columns(columns)
+            scale = full
+        mean, sd = mean_sd(measure)
         paper = PaperStat(
             students=len(students),
             questions=len(questions),
-            full_marks=full,
+            full_marks=scale,
             mean=mean,
             sd=sd,
-            minimum=min(totals) if totals else None,
-            maximum=max(totals) if totals else None,
-            alpha=cronbach_alpha_columns(columns),
-            histogram=histogram(totals, full, bins),
+            minimum=min(measure) if measure else None,
+            maximum=max(measure) if measure else None,
+            alpha=alpha,
+            histogram=histogram(measure, scale, bins),
         )
-        return ClassStats(tuple(student_stats), tuple(question_stats), paper, tuple(self._sections), self.duplicates)
+        return ClassStats(tuple(student_stats), tuple(question_stats), paper, tuple(self._sections), self.duplicates, skip_unanswered)
 
 
-def class_stats(marks: Iterable[Mark], *, top_wrong: int = TOP_WRONG, bins: int = HISTOGRAM_BINS) -> ClassStats:
+def class_stats(marks: Iterable[Mark], *, top_wrong: int = TOP_WRONG, bins: int = HISTOGRAM_BINS, skip_unanswered: bool = False) -> ClassStats:
     """Every statistic of a class from its marks (streamed: the iterable is read once)."""
     accumulator = ClassAccumulator()
     for mark in marks:
         accumulator.add(mark)
-    return accumulator.result(top_wrong=top_wrong, bins=bins)
+    return accumulator.result(top_wrong=top_wrong, bins=bins, skip_unanswered=skip_unanswered)
 
 
 def section_full_marks(stats: ClassStats) -> Mapping[str, float]:

@@ -40,30 +40,45 @@ def wrong_text(question: QuestionStat) -> str:
     return "；".join(f"{answer}（{count}）" for answer, count in question.wrong_answers)
 
 
-def tables(stats: ClassStats, names: Mapping[str, str], prompts: Mapping[str, str], errors: int = 0) -> list[Table]:
-    """The report's tables: the paper, the students, the questions."""
+def summary_rows(stats: ClassStats, errors: int = 0) -> list[list[object]]:
+    """The paper's figures (before the histogram's bands): totals in points, or score rates for practice data."""
     paper = stats.paper
-    summary = Table(
-        "试卷统计",
-        ["项目", "数值"],
-        [
+    if stats.by_rate:
+        return [
             ["学生人数", paper.students],
             ["题目数", paper.questions],
-            ["满分", number(paper.full_marks)],
-            ["平均分", number(paper.mean)],
-            ["标准差", number(paper.sd)],
-            ["最低分", number(paper.minimum)],
-            ["最高分", number(paper.maximum)],
-            ["Cronbach's α（信度）", number(paper.alpha, 3)],
-            ["重复作答（以最后一次为准）", stats.duplicates],
-            ["无法评分的行", errors],
-        ],
-    )
-    summary.rows.extend([[f"分数段 {number(b.low)}–{number(b.high)}", b.count] for b in paper.histogram])
+            ["平均得分率", number(paper.mean, 3)],
+            ["得分率标准差", number(paper.sd, 3)],
+            ["最低得分率", number(paper.minimum, 3)],
+            ["最高得分率", number(paper.maximum, 3)],
+            ["Cronbach's α（信度，只算做过全部题目的学生）", number(paper.alpha, 3)],
+        ]
+    return [
+        ["学生人数", paper.students],
+        ["题目数", paper.questions],
+        ["满分", number(paper.full_marks)],
+        ["平均分", number(paper.mean)],
+        ["标准差", number(paper.sd)],
+        ["最低分", number(paper.minimum)],
+        ["最高分", number(paper.maximum)],
+        ["Cronbach's α（信度）", number(paper.alpha, 3)],
+        ["重复作答（以最后一次为准）", stats.duplicates],
+        ["无法评分的行", errors],
+    ]
+
+
+def tables(stats: ClassStats, names: Mapping[str, str], prompts: Mapping[str, str] | None, errors: int = 0) -> list[Table]:
+    """The report's tables: the paper, the students, the questions (without a 题目 column when `prompts` is None)."""
+    paper = stats.paper
+    band = "得分率" if stats.by_rate else "分数段"
+    summary = Table("试卷统计", ["项目", "数值"], summary_rows(stats, errors))
+    summary.rows.extend([[f"{band} {number(b.low)}–{number(b.high)}", b.count] for b in paper.histogram])
     full = section_full_marks(stats)
+    section_headers = list(stats.sections) if stats.by_rate else [f"{section}（{number(full[section])}）" for section in stats.sections]
+    rate_header = ["得分率"] if stats.by_rate else []
     students = Table(
         "学生成绩",
-        ["名次", "学生", "姓名", "总分", "满分", *[f"{section}（{number(full[section])}）" for section in stats.sections], "作答题数"],
+        ["名次", "学生", "姓名", "总分", "所做题满分" if stats.by_rate else "满分", *rate_header, *section_headers, "作答题数"],
         [
             [
                 s.rank,
@@ -71,21 +86,24 @@ def tables(stats: ClassStats, names: Mapping[str, str], prompts: Mapping[str, st
                 names.get(s.student, ""),
                 number(s.total),
                 number(s.full_marks),
+                *([number(s.rate, 3)] if stats.by_rate else []),
                 *[number(s.sections.get(section, 0.0)) for section in stats.sections],
                 s.answered,
             ]
             for s in stats.students
         ],
     )
+    prompt_header = ["题目"] if prompts is not None else []
     questions = Table(
         "题目分析",
-        ["题号", "题目", "大题", "满分", "平均得分", "得分率", "区分度", "答对人数", "未作答", "常见错误答案（人数）"],
+        ["题号", *prompt_header, "大题", "满分", "作答人数", "平均得分", "得分率", "区分度", "答对人数", "未作答", "常见错误答案（人数）"],
         [
             [
                 q.question,
-                prompts.get(q.question, ""),
+                *([prompts.get(q.question, "")] if prompts is not None else []),
                 q.section,
                 number(q.full_marks),
+                q.students,
                 number(q.mean),
                 number(q.facility),
                 number(q.discrimination),
@@ -146,7 +164,8 @@ def histogram_svg(stats: ClassStats) -> str:
         )
         parts.append(f'<text x="{x + bar / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle">{b.count}</text>')
         parts.append(f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 14}" text-anchor="middle">{html.escape(str(number(b.low)))}–</text>')
-    parts.append(f'<text x="{width / 2:.0f}" y="{height - 6}" text-anchor="middle">总分</text></svg>')
+    axis = "得分率" if stats.by_rate else "总分"
+    parts.append(f'<text x="{width / 2:.0f}" y="{height - 6}" text-anchor="middle">{axis}</text></svg>')
     return "".join(parts)
 
 
@@ -172,11 +191,24 @@ def facility_svg(stats: ClassStats) -> str:
     return "".join(parts)
 
 
-def html_report_parts(stats: ClassStats, names: Mapping[str, str], prompts: Mapping[str, str], *, title: str, source: str, errors: int = 0) -> Iterator[str]:
-    """The report as one HTML page, in pieces: a big class is written out without one huge string."""
+def html_report_parts(
+    stats: ClassStats,
+    names: Mapping[str, str],
+    prompts: Mapping[str, str] | None,
+    *,
+    title: str,
+    source: str,
+    errors: int = 0,
+    extra: Sequence[Table] = (),
+    heading: str = "班级成绩报告",
+) -> Iterator[str]:
+    """The report as one HTML page, in pieces: a big class is written out without one huge string.
+
+    `extra` tables (e.g. the class store's chapters and trends) follow the students' table.
+    """
     summary, students, questions = tables(stats, names, prompts, errors)
     low = [q.discrimination is not None and q.discrimination < LOW_DISCRIMINATION for q in stats.questions]
-    heading = f"班级成绩报告：{title}" if title else "班级成绩报告"
+    heading = f"{heading}：{title}" if title else heading
     alpha = stats.paper.alpha
     alpha_note = "（α ≥ 0.7 一般认为试卷内部一致性较好）" if alpha is not None else "（题目或学生太少，无法计算）"
     yield '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
@@ -185,8 +217,10 @@ def html_report_parts(stats: ClassStats, names: Mapping[str, str], prompts: Mapp
     yield f"<h1>{html.escape(heading)}</h1>"
     yield f'<p class="note">数据来源：{html.escape(source)}。以下评分为自动评分，简答、论述题请教师复核。</p>'
     yield "<h2>试卷统计</h2>"
-    yield from _table(Table(summary.title, summary.header, summary.rows[:10]))
+    yield from _table(Table(summary.title, summary.header, summary.rows[: len(summary.rows) - len(stats.paper.histogram)]))
     yield f'<p class="note">Cronbach\'s α = {html.escape(str(number(alpha, 3)) or "—")}{alpha_note}；标准差为样本标准差。</p>'
+    if stats.by_rate:
+        yield '<p class="note">练习数据：每位学生按所做题目的得分率排名，每道题只算做过它的学生（首次作答）。</p>'
     yield "<h2>分数分布</h2>"
     yield histogram_svg(stats)
     yield "<h2>各题得分率</h2>"
@@ -196,9 +230,14 @@ def html_report_parts(stats: ClassStats, names: Mapping[str, str], prompts: Mapp
     yield from _table(questions, low)
     yield "<h2>学生成绩</h2>"
     yield from _table(students)
+    for table in extra:
+        yield f"<h2>{html.escape(table.title)}</h2>"
+        yield from _table(table) if table.rows else iter(['<p class="note">（暂无数据）</p>'])
     yield "</body></html>\n"
 
 
-def html_report(stats: ClassStats, names: Mapping[str, str], prompts: Mapping[str, str], *, title: str, source: str, errors: int = 0) -> str:
+def html_report(
+    stats: ClassStats, names: Mapping[str, str], prompts: Mapping[str, str] | None, *, title: str, source: str, errors: int = 0, extra: Sequence[Table] = ()
+) -> str:
     """The whole report as one HTML string."""
-    return "".join(html_report_parts(stats, names, prompts, title=title, source=source, errors=errors))
+    return "".join(html_report_parts(stats, names, prompts, title=title, source=source, errors=errors, extra=extra))

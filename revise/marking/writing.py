@@ -26,6 +26,7 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -36,6 +37,19 @@ XLSX_MAX_CELL = 32_767  # Excel's limit on the characters in one cell
 _XLSX_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # Characters json.dumps(ensure_ascii=False) leaves raw that a terminal would obey: C1 controls and bidi overrides.
 _JSON_UNSAFE = {code: f"\\u{code:04x}" for code in [*range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x2028, 0x2029]}
+
+
+class TableLike(Protocol):
+    """A titled table (:class:`revise.marking.report.Table`): what becomes one sheet."""
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def header(self) -> list[str]: ...
+
+    @property
+    def rows(self) -> list[list[object]]: ...
 
 
 class Sink(Protocol):
@@ -188,11 +202,7 @@ class XlsxSink:
 
     def close(self, sheets: list[Any] | None = None) -> None:
         """Add the report's tables (objects with title, header and rows) as sheets, then save."""
-        for table in sheets or ():
-            sheet = self._book.create_sheet(table.title[:31])
-            sheet.append([xlsx_cell(h) for h in table.header])
-            for row in table.rows:
-                sheet.append([xlsx_cell(v) for v in row])
+        add_sheets(self._book, sheets or ())
         self._book.save(self._temporary.path)
         self._temporary.commit()
 
@@ -202,3 +212,56 @@ class XlsxSink:
             self._sheet.close()
             Path(self._sheet._writer.out).unlink(missing_ok=True)
         self._temporary.discard()
+
+
+def add_sheets(book: Any, tables: Iterable[TableLike]) -> None:
+    """One sheet per table in a write-only openpyxl workbook, every cell through :func:`xlsx_cell`."""
+    used: set[str] = set()
+    for table in tables:
+        title = sheet_title(table.title, used)
+        sheet = book.create_sheet(title)
+        sheet.append([xlsx_cell(h) for h in table.header])
+        for row in table.rows:
+            sheet.append([xlsx_cell(v) for v in row])
+
+
+_SHEET_ILLEGAL = re.compile(r"[\\/?*\[\]:]")
+
+
+def sheet_title(title: str, used: set[str]) -> str:
+    """A sheet name Excel accepts (31 characters, none of \\ / ? * [ ] :), unique among `used` (which it joins)."""
+    base = _SHEET_ILLEGAL.sub("_", title).strip("'") or "Sheet"
+    name, number = base[:31], 1
+    while name.lower() in used:
+        number += 1
+        suffix = f" ({number})"
+        name = base[: 31 - len(suffix)] + suffix
+    used.add(name.lower())
+    return name
+
+
+def write_xlsx_tables(path: Path, tables: Sequence[TableLike]) -> None:
+    """An .xlsx workbook of `tables`, one sheet each; the file appears only when complete."""
+    import openpyxl
+
+    temporary = _Temporary(path)
+    try:
+        book = openpyxl.Workbook(write_only=True)
+        add_sheets(book, tables)
+        book.save(temporary.path)
+        temporary.commit()
+    except BaseException:
+        temporary.discard()
+        raise
+
+
+def write_text(path: Path, parts: Iterable[str]) -> None:
+    """A UTF-8 text file from its pieces (an HTML report), replacing the old one only when complete."""
+    temporary = _Temporary(path)
+    try:
+        with temporary.path.open("w", encoding="utf-8") as file:
+            file.writelines(parts)
+        temporary.commit()
+    except BaseException:
+        temporary.discard()
+        raise
