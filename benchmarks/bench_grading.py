@@ -55,11 +55,46 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_BANK = ROOT / "tests" / "fixtures" / "bank"
 # Pinyin-input slips: each character and a homophone of it.
 HOMOPHONES = {
-    "心": "芯", "诚": "成", "值": "直", "户": "护", "期": "其", "销": "消", "理": "里", "务": "物",
-    "价": "架", "关": "官", "系": "戏", "管": "馆", "客": "刻", "忠": "中", "意": "义", "度": "渡",
-    "营": "赢", "型": "形", "作": "做", "析": "夕", "据": "聚", "持": "池", "怀": "坏", "化": "话",
-    "察": "查", "定": "订", "在": "再", "性": "姓", "励": "力", "生": "声", "命": "名", "售": "授",
-    "自": "字", "动": "冻", "细": "戏", "留": "流", "满": "曼", "呼": "乎", "叫": "较", "中": "钟",
+    "心": "芯",
+    "诚": "成",
+    "值": "直",
+    "户": "护",
+    "期": "其",
+    "销": "消",
+    "理": "里",
+    "务": "物",
+    "价": "架",
+    "关": "官",
+    "系": "戏",
+    "管": "馆",
+    "客": "刻",
+    "忠": "中",
+    "意": "义",
+    "度": "渡",
+    "营": "赢",
+    "型": "形",
+    "作": "做",
+    "析": "夕",
+    "据": "聚",
+    "持": "池",
+    "怀": "坏",
+    "化": "话",
+    "察": "查",
+    "定": "订",
+    "在": "再",
+    "性": "姓",
+    "励": "力",
+    "生": "声",
+    "命": "名",
+    "售": "授",
+    "自": "字",
+    "动": "冻",
+    "细": "戏",
+    "留": "流",
+    "满": "曼",
+    "呼": "乎",
+    "叫": "较",
+    "中": "钟",
 }
 
 
@@ -67,7 +102,7 @@ def homophone_slip(text: str) -> str | None:
     """The text with its last slip-prone character replaced by a homophone, or None."""
     for index in range(len(text) - 1, -1, -1):
         if text[index] in HOMOPHONES:
-            return text[:index] + HOMOPHONES[text[index]] + text[index + 1:]
+            return text[:index] + HOMOPHONES[text[index]] + text[index + 1 :]
     return None
 
 
@@ -237,8 +272,10 @@ def main() -> None:
         bank = load_bank([bank_dir]).bank
         load_seconds = time.perf_counter() - started
         rows, summary = bench_in_process(bank, args.sample, args.seed)
-        print(f"synthetic bank: {len(bank.questions):,} questions loaded in {load_seconds:.2f} s; "
-              f"distractor index of {summary['index_terms']:,} terms built in {summary['index_build_s'] * 1000:.0f} ms")
+        print(
+            f"synthetic bank: {len(bank.questions):,} questions loaded in {load_seconds:.2f} s; "
+            f"distractor index of {summary['index_terms']:,} terms built in {summary['index_build_s'] * 1000:.0f} ms"
+        )
         header = ["answers (type · kind)", "count", "p50 ms (CPU)", "p99 ms (CPU)", "max ms (CPU)", "verdicts"]
         print(f"wall clock over all answers: p50 {summary['wall_p50_ms']:.3f} ms, p99 {summary['wall_p99_ms']:.3f} ms, max {summary['wall_max_ms']:.2f} ms")
         print(table(header, rows))

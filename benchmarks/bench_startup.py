@@ -231,8 +231,7 @@ def main() -> None:
         "the store, the app and the home screen (counts, mastery per chapter, streak). A fresh data dir pays once for "
         "creating the store and the cache.\n\n"
         f"Where a start with history goes (median of {args.repeat}, in-process clock after interpreter start-up; "
-        f"fsrs imported by the time home is ready: {'yes' if fsrs_loaded else 'no'}):\n\n"
-        + table(["step", "median"], breakdown)
+        f"fsrs imported by the time home is ready: {'yes' if fsrs_loaded else 'no'}):\n\n" + table(["step", "median"], breakdown)
     )
     record_section("Start-up", body)
 

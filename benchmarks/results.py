@@ -49,7 +49,11 @@ def table(header: list[str], rows: list[list[str]]) -> str:
 
 def record_section(heading: str, body: str) -> None:
     """Replace (or append) the `## heading` section of RESULTS.md, leaving the others alone."""
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\nEach section is rewritten by its script; run `make bench` to refresh them all.\n"
+    text = (
+        RESULTS.read_text(encoding="utf-8")
+        if RESULTS.exists()
+        else "# Benchmark results\n\nEach section is rewritten by its script; run `make bench` to refresh them all.\n"
+    )
     section = f"## {heading}\n\n{body.strip()}\n"
     pattern = re.compile(rf"^## {re.escape(heading)}\n.*?(?=^## |\Z)", re.S | re.M)
     if pattern.search(text):
