@@ -67,7 +67,8 @@ async def test_feedback_shows_source_and_keypoints_literally(make_app) -> None:
         await act(pilot, "[b]要点一", "<ctrl+s>")
         shown = screen_text(app)
         assert "✓[b]要点一" in shown and "✗[/x]要点二" in shown
-        assert "[b]源[/b].txt" in shown
+        assert "《[b]源[/b]》" in shown  # the source's title from bank.yaml, literally
+        assert "源[/b].txt" not in shown  # never the file name
         await pilot.press("enter")
         await pilot.pause()
         shown = screen_text(app)

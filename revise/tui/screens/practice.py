@@ -309,8 +309,7 @@ class FeedbackScreen(Screen[str]):
             if result.missed:
                 yield from self._field("漏掉要点", keypoints_text(result, found=False), "keypoints missed")
         yield from self._field("解析", question.explanation, "explanation")
-        source = " · ".join(part for part in (question.source, question.ref) if part)
-        yield from self._field("出处", source, "source")
+        yield from self._field("出处", self.services.bank.citation(question), "source")
         yield from self._field("题目", presented.prompt, "prompt-echo")
 
     def _update_schedule(self) -> None:

@@ -191,12 +191,12 @@ class StudyScreen(Screen[None]):
         """The widgets that show a chapter, a concept or a question."""
         bank = self.services.bank
         if item.kind == "question" and item.key in bank.questions:
-            return question_widgets(bank.questions[item.key])
+            return question_widgets(bank.questions[item.key], bank)
         if item.kind == "concept" and item.key in bank.concepts:
             concept = bank.concepts[item.key]
             shown = concept_widgets(concept, bank)
             for question in bank.questions_of_concept(concept.id):
-                shown += question_widgets(question)
+                shown += question_widgets(question, bank)
             return shown
         if item.kind == "chapter":
             return chapter_widgets(item.key, bank)
@@ -206,7 +206,7 @@ class StudyScreen(Screen[None]):
                 if chapter.title == item.key:
                     for group_concept, questions in chapter_groups(bank, chapter):
                         if group_concept is None:
-                            widgets += [widget for question in questions for widget in question_widgets(question)]
+                            widgets += [widget for question in questions for widget in question_widgets(question, bank)]
             return widgets
         return []
 
@@ -291,13 +291,13 @@ def concept_widgets(concept: Concept, bank: Bank) -> list[Widget]:
     confusable = [bank.concepts[cid].name for cid in concept.confusable if cid in bank.concepts]
     if confusable:
         widgets.append(para(f"易混：{'、'.join(confusable)}", "muted"))
-    source = " · ".join(part for part in (concept.source, concept.ref) if part)
+    source = bank.citation(concept)
     if source:
         widgets.append(para(f"出处：{source}", "muted"))
     return widgets
 
 
-def question_widgets(question: Question) -> list[Widget]:
+def question_widgets(question: Question, bank: Bank) -> list[Widget]:
     """A question with its options, answer, explanation and source, all shown."""
     widgets: list[Widget] = [para(f"【{question.type_label}】{question.prompt}", "study-prompt")]
     options = getattr(question, "options", ())
@@ -306,7 +306,7 @@ def question_widgets(question: Question) -> list[Widget]:
     widgets.append(para(f"答案：{answer_text(question)}", "study-answer"))
     if question.explanation:
         widgets.append(para(f"解析：{question.explanation}"))
-    source = " · ".join(part for part in (question.source, question.ref) if part)
+    source = bank.citation(question)
     if source:
         widgets.append(para(f"出处：{source}", "muted"))
     return widgets
