@@ -219,7 +219,7 @@ class TeacherScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """A greeting, two buttons and the report area."""
         with Vertical():
-            yield Label(f"{self.member.name} 老师，您好")
+            yield Label(f"{self.member.name} 老师，您好", markup=False)
             yield Button("班级报告 (r)", id="teacher-report")
             yield Button("开始练习 (p)", id="teacher-practise")
             with VerticalScroll(id="teacher-report-area"):
