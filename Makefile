@@ -22,9 +22,9 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-# Everything but the TUI and slow tests: what a contributor runs after each edit.
+# Everything but the TUI and slow tests, on every core: what a contributor runs after each edit.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not tui and not slow"
+	$(BIN)/python -m pytest -q -m "not tui and not slow" -n auto
 
 # Lint, formatting, types and the import contracts (core never imports Textual, layers, independent screens).
 check: $(STAMP)

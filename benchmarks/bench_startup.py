@@ -95,7 +95,7 @@ def run_until_home_is_ready(self, **_):
     return tui_app.App.run(self, headless=True, size=(80, 24), auto_pilot=ready)
 
 tui_app.ReviseApp.run = run_until_home_is_ready
-load = app_command.load_bank_or_report
+load = app_command.load_bank_for_app
 
 def timed_load(*args):
     mark("parse arguments, open the store")
@@ -103,7 +103,7 @@ def timed_load(*args):
     mark("load the bank")
     return bank
 
-app_command.load_bank_or_report = timed_load
+app_command.load_bank_for_app = timed_load
 revise.cli.main(sys.argv[1:])
 previous = started
 for label, moment in marks:
@@ -192,6 +192,8 @@ def main() -> None:
             completed = subprocess.run(
                 [sys.executable, "-c", BREAKDOWN_CHILD, "--data-dir", str(history_dir)], capture_output=True, text=True, cwd=ROOT, timeout=120, env=CHILD_ENV
             )
+            if completed.returncode != 0:  # a breakdown that silently measures nothing hides a renamed hook
+                raise SystemExit(f"breakdown child failed ({completed.returncode}):\n{completed.stderr}")
             for line in completed.stdout.splitlines():
                 if line.startswith("MARK 0 fsrs imported:"):
                     fsrs_loaded = line.endswith("True")

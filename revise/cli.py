@@ -13,7 +13,23 @@ import os
 import sys
 from collections.abc import Sequence
 
-COMMAND_MODULES = ("validate", "grade", "stats", "paper", "exam", "sync", "classroom", "serve", "import_cmd", "export_cmd", "show", "list_cmd", "appeals")
+# Each subcommand's name and the module in revise.commands that implements it (its NAME).
+COMMANDS = {
+    "validate": "validate",
+    "grade": "grade",
+    "stats": "stats",
+    "paper": "paper",
+    "exam": "exam",
+    "sync": "sync",
+    "class": "classroom",
+    "serve": "serve",
+    "import": "import_cmd",
+    "export": "export_cmd",
+    "show": "show",
+    "list": "list_cmd",
+    "appeals": "appeals",
+}
+HELP_FLAGS = ("-h", "--help")
 
 
 def add_common_options(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
@@ -28,14 +44,24 @@ def add_common_options(parser: argparse.ArgumentParser, *, suppress: bool = Fals
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser, with every subcommand registered."""
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser; every subcommand is registered, and complete for those `argv` may name.
+
+    Without `argv` (or when it asks for help) every subcommand is complete.
+    Otherwise only the subcommands whose names appear in `argv` import their
+    modules: starting the app (no subcommand) imports none of them.
+    """
     parser = argparse.ArgumentParser(prog="revise", description="客户关系管理复习与刷题：不带子命令时打开复习程序。")
     add_common_options(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module_name in COMMAND_MODULES:
+    complete_all = argv is None or any(flag in argv for flag in HELP_FLAGS)
+    named = set() if argv is None else set(argv)
+    for name, module_name in COMMANDS.items():
+        if not (complete_all or name in named):
+            subparsers.add_parser(name)  # never chosen: its name is not in argv
+            continue
         module = importlib.import_module(f"revise.commands.{module_name}")
-        sub = subparsers.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        sub = subparsers.add_parser(name, help=module.HELP, description=module.HELP)
         add_common_options(sub, suppress=True)
         module.add_arguments(sub)
         sub.set_defaults(run=module.run)
@@ -44,8 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse arguments and run a subcommand (or the app); returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(arguments)
+    args = parser.parse_args(arguments)
     run = getattr(args, "run", None)
     if run is None:
         from revise.commands.app import run_app

@@ -110,3 +110,23 @@ def test_no_module_of_revise_uses_pickle_or_marshal() -> None:
     package = Path(__file__).resolve().parent.parent / "revise"
     offenders = [path.name for path in package.rglob("*.py") if any(word in path.read_text(encoding="utf-8") for word in ("import pickle", "import marshal"))]
     assert offenders == []
+
+
+def test_a_start_from_the_cache_never_imports_yaml_or_the_parsers(tmp_path: Path) -> None:
+    """The cache exists to spare start-up the parsers; a hit must not import them anyway."""
+    import subprocess
+    import sys
+
+    bank = copy_bank(tmp_path)
+    cache_dir = tmp_path / "cache"
+    load_bank_cached([bank], cache_dir)  # writes the cache
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from revise.bank.cache import load_bank_cached\n"
+        f"result = load_bank_cached([Path({str(bank)!r})], Path({str(cache_dir)!r}))\n"
+        "heavy = [m for m in ('yaml', 'revise.bank.loader', 'revise.bank.chapters') if m in sys.modules]\n"
+        "sys.exit(f'imported on a cache hit: {heavy}' if heavy or not result.bank.questions else 0)\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr

@@ -84,6 +84,7 @@ def test_malformed_xml_names_its_line(tmp_path: Path, capsys) -> None:
     assert f"{bad}:3: XML 格式错误" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_zip_bomb_is_refused_before_opening(tmp_path: Path, capsys) -> None:
     bomb = tmp_path / "bomb.xlsx"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:

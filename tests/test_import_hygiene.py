@@ -68,3 +68,27 @@ def test_command_line_parsing_stays_light() -> None:
     )
     completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert completed.returncode == 0, completed.stderr
+
+
+def test_starting_the_app_imports_no_subcommand_module() -> None:
+    """`revise` alone parses with every subcommand registered but none of their modules imported."""
+    script = (
+        "import sys\n"
+        "from revise.cli import build_parser\n"
+        "args = build_parser(['--data-dir', 'x']).parse_args(['--data-dir', 'x'])\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('revise.commands.'))\n"
+        "sys.exit(f'imported: {loaded}' if loaded or getattr(args, 'run', None) else 0)\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr
+
+
+def test_a_subcommand_named_as_an_option_value_still_parses() -> None:
+    """A folder called `list` passed to --bank does not stop the real subcommand after it from parsing."""
+    from revise.cli import build_parser
+
+    arguments = ["--bank", "list", "validate", "--strict"]
+    args = build_parser(arguments).parse_args(arguments)
+    assert args.command == "validate"
+    assert args.bank == ["list"]
+    assert args.strict is True

@@ -57,6 +57,7 @@ def test_encodings_are_detected(tmp_path: Path, data: bytes, kind: str) -> None:
     assert [(e.student, e.question_id, e.answer.replace("😀", "")) for e in entries] == [("1", "q1", "客户"), ("2", "q2", "对")]
 
 
+@pytest.mark.slow
 def test_a_gbk_byte_after_megabytes_of_ascii_is_still_gbk(tmp_path: Path) -> None:
     """The whole file is checked (in chunks), not a sample of its start."""
     rows = "question_id,answer\n" + "q1,A\n" * 120_000 + "q2,客户\n"
@@ -145,6 +146,7 @@ def _peak_reading(path: Path, rows: int) -> tuple[int, int]:
     return peak, path.stat().st_size
 
 
+@pytest.mark.slow
 def test_reading_is_streamed_with_bounded_memory(tmp_path: Path) -> None:
     """Four times the rows, about the same peak: the file is never held whole."""
     small, small_size = _peak_reading(tmp_path / "small.csv", 20_000)
@@ -316,3 +318,14 @@ def test_roster_add_from_a_gbk_csv(tmp_path: Path, capsys) -> None:
     source.write_bytes(b"\xff\xfe\x00" + b"\x81" * 50)  # a UTF-16 BOM, then nothing UTF-16
     assert main(["class", "roster", "add", "--roster", str(roster), "--from", str(source)]) == 1
     assert f"{source}:1:" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_found_by_both_readers(tmp_path: Path, encoding: str) -> None:
+    """The importers and the class marking share one detection ladder (revise.interchange), so they agree."""
+    from revise.formats.textfile import read_text
+
+    path = tmp_path / "r.csv"
+    path.write_bytes("question_id,answer\nq1,客户满意\n".encode(encoding))
+    assert [e.answer for e in read(path)] == ["客户满意"]
+    assert read_text(path).splitlines()[1] == "q1,客户满意"

@@ -133,6 +133,7 @@ STARTER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", ["garbage", "page"])
 def test_two_instances_starting_together_on_a_corrupt_database_both_start(tmp_path: Path, damage: str) -> None:
     script = tmp_path / "starter.py"

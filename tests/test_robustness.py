@@ -182,6 +182,7 @@ def test_sigkill_between_answers_loses_nothing_that_was_answered(fixture_bank_pa
     connection.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("processes", "fresh"), [(2, False), (4, True)], ids=["two-processes", "four-starting-a-fresh-data-dir"])
 def test_two_processes_answering_at_once_both_succeed(fixture_bank_path: Path, tmp_path: Path, processes: int, fresh: bool) -> None:
     data_dir = tmp_path / "data"

@@ -105,7 +105,7 @@ def test_a_schema_1_database_gains_the_exam_tables(tmp_path: Path) -> None:
     assert "exam_attempts" not in {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
     connection.close()
     with Store.open(tmp_path) as store:
-        assert store.schema_version == latest_version() == 7
+        assert store.schema_version == latest_version() >= 2
         assert store.exam_attempts() == [] and store.unfinished_exam_attempt() is None
         assert [r.question_id for r in store.history("q1")] == ["q1"]
         assert store.answer_count() == 1

@@ -12,38 +12,20 @@ import gc
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from revise.bank.chapters import parse_chapter_file
 from revise.bank.checks import check_bank, check_formulas
+from revise.bank.files import LoadResult, Problem, discover_files
 from revise.bank.model import Bank, Chapter
 from revise.bank.papers import load_papers
 from revise.bank.settings import load_settings
-from revise.bank.yaml_source import Problem, discover_files, suggest
+from revise.bank.yaml_source import suggest
 
 __all__ = ["LoadResult", "Problem", "load_bank", "parse_chapter_file", "suggest"]
 
 # Below this many bytes of YAML, starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 512 * 1024
-
-
-@dataclass
-class LoadResult:
-    """A bank and everything found wrong with it."""
-
-    bank: Bank
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        """The problems that make the bank unusable."""
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        """The problems a teacher should fix but that do not stop the app."""
-        return [p for p in self.problems if p.severity == "warning"]
 
 
 def _parse_all(files: list[Path]) -> list[tuple[Chapter | None, list[Problem]]]:

@@ -11,15 +11,14 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from revise.bank.files import Problem
 from revise.bank.model import TYPE_LABELS, Location
 from revise.bank.yaml_hints import typing_slips
-from revise.safetext import one_line
 
 STR_TAG = "tag:yaml.org,2002:str"
 NULL_TAG = "tag:yaml.org,2002:null"
@@ -56,29 +55,10 @@ MAX_NODES = 300_000
 MAX_PROBLEMS_PER_FILE = 100
 # Longest text in one field: a model essay answer fits, a pasted document does not.
 MAX_TEXT_CHARS = 5_000
-SEVERITY_LABELS = {"error": "错误", "warning": "警告"}
 GBK_ADVICE = "文件是 GBK（ANSI）编码，不是 UTF-8；请另存为 UTF-8：记事本选“另存为 → 编码：UTF-8”，VS Code 点右下角编码选“通过编码保存 → UTF-8”"
-YAML_SUFFIXES = (".yaml", ".yml")
-PAPERS_DIR = "papers"
-SETTINGS_STEM = "bank"
 
 # Converts single scalar nodes (bools, numbers) without re-parsing any YAML.
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong with a bank, at a file and line (0 when the whole file is meant)."""
-
-    path: Path
-    line: int
-    severity: str  # "error" or "warning"
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
-        # Messages quote bank text, which must never reach a terminal as control sequences.
-        return one_line(f"{where}: {SEVERITY_LABELS.get(self.severity, self.severity)}: {self.message}")
 
 
 class _Abort(Exception):
@@ -121,55 +101,6 @@ class Suggester:
                 shared[index] = shared.get(index, 0) + 1
         best = sorted(shared, key=lambda index: -shared[index])[: self.CANDIDATES]
         return suggest(word, [self.names[index] for index in best])
-
-
-@dataclass
-class BankFiles:
-    """The files that make up a bank: chapters, paper blueprints and the bank-wide settings file."""
-
-    chapters: list[Path] = field(default_factory=list)
-    papers: list[Path] = field(default_factory=list)
-    settings: list[Path] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-
-def is_settings_file(path: Path) -> bool:
-    """True for the bank-wide `bank.yaml` (sources and synonyms), which is not a chapter."""
-    return path.stem.lower() == SETTINGS_STEM and path.suffix.lower() in YAML_SUFFIXES
-
-
-def discover_files(paths: Iterable[Path]) -> BankFiles:
-    """Chapter files, paper files, settings files and problems for the given files and directories.
-
-    Directories are searched recursively for `*.yaml`/`*.yml` in any letter
-    case; files under a `papers/` directory are exam blueprints, and a
-    top-level `bank.yaml` holds bank-wide settings. Loading and anything keyed
-    on the bank's files use this one function, so they always agree.
-    """
-    found = BankFiles()
-    for path in paths:
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.suffix.lower() in YAML_SUFFIXES and p.is_file())
-            if not files:
-                found.problems.append(Problem(path, 0, "warning", "这个文件夹里没有 .yaml 或 .yml 文件"))
-            for file in files:
-                parts = file.relative_to(path).parts
-                if PAPERS_DIR in parts[:-1]:
-                    found.papers.append(file)
-                elif len(parts) == 1 and is_settings_file(file):
-                    found.settings.append(file)
-                else:
-                    found.chapters.append(file)
-        elif path.is_file():
-            if path.parent.name == PAPERS_DIR:
-                found.papers.append(path)
-            elif is_settings_file(path):
-                found.settings.append(path)
-            else:
-                found.chapters.append(path)
-        else:
-            found.problems.append(Problem(path, 0, "error", "找不到这个文件或文件夹"))
-    return found
 
 
 def read_yaml_file(path: Path, problems: list[Problem]) -> yaml.Node | None:

@@ -5,43 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from revise.formats.common import MAX_INPUT_BYTES, FormatError
+from revise.interchange import FALLBACK_ENCODINGS, SAMPLE_BYTES, candidate_encodings
 
 
 def decode(data: bytes, where: str) -> str:
-    """Bytes as text: a BOM decides, else UTF-8, else GB18030 (which covers GBK); never a guess that loses text."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    encoding = _utf16_without_bom(data[:4096])
-    if encoding:
-        return data.decode(encoding, errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError as error:
-        raise FormatError(f"{where}: 文件编码无法识别（不是 UTF-8、GBK 或 UTF-16）：{error.reason}") from None
-
-
-def _utf16_without_bom(head: bytes) -> str | None:
-    """ "utf-16-le" or "utf-16-be" when the NUL bytes of ASCII characters (commas, newlines, digits) sit on one side; else None.
-
-    Text in any other encoding has no NUL bytes at all, so a tenth of one
-    side's bytes being NUL (and far fewer on the other side, where only a
-    few CJK characters put one) is a safe sign, even in mostly Chinese text.
-    """
-    if len(head) < 4:
-        return None
-    even, odd = head[0::2].count(0), head[1::2].count(0)
-    half = len(head) // 2
-    if odd >= max(1, half // 10) and even * 4 < odd:
-        return "utf-16-le"
-    if even >= max(1, half // 10) and odd * 4 < even:
-        return "utf-16-be"
-    return None
+    """Bytes as text, by the ladder in :mod:`revise.interchange`; never a guess that loses text."""
+    failure: UnicodeDecodeError | None = None
+    for encoding, skip in candidate_encodings(data[:SAMPLE_BYTES]):
+        try:
+            # A BOM or UTF-16 is trusted even with a damaged byte: replaced, not refused.
+            strict = skip == 0 and encoding in FALLBACK_ENCODINGS
+            return data[skip:].decode(encoding, errors="strict" if strict else "replace")
+        except UnicodeDecodeError as error:
+            failure = failure or error
+    reason = failure.reason if failure else "?"
+    raise FormatError(f"{where}: 文件编码无法识别（不是 UTF-8、GBK 或 UTF-16）：{reason}")
 
 
 def read_bytes(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:

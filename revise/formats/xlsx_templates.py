@@ -43,6 +43,7 @@ from revise.formats.common import (
 )
 from revise.formats.officezip import check_zip
 from revise.formats.textfile import read_text
+from revise.interchange import column_letter
 
 MAX_ROWS_SCANNED = 200_000
 MAX_BLANK_RUN = 5_000
@@ -73,15 +74,6 @@ CORRECTION_RE = re.compile(r"^(改正|更正|应改为|应为)[：:]\s*")
 def _header_key(value: object) -> str:
     text = fold_width(clean(value))
     return re.sub(r"[（(]\s*必填\s*[)）]|\s|\*", "", text)
-
-
-def _column_letter(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        name = chr(65 + rem) + name
-    return name
 
 
 class Layout:
@@ -323,7 +315,7 @@ def read_xlsx(path: Path, result: ImportResult | None = None, *, chapter: str | 
                 continue
 
             def cell(row: int, col: int, title: str = sheet.title) -> str:
-                return f"{path}:{title}!{_column_letter(col)}{row}"
+                return f"{path}:{title}!{column_letter(col)}{row}"
 
             before = result.seen
             rows = _guarded_rows(workbook.rows(sheet), f"{path}:{sheet.title}", result)

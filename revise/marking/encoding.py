@@ -14,21 +14,12 @@ import codecs
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from revise.interchange import ENCODING_NAMES, SAMPLE_BYTES, bom_encoding, candidate_encodings
 from revise.marking.errors import InputError
 
 CHUNK = 256 << 10
-SAMPLE = 4096
 # One physical line longer than this is not a class's CSV (it would be read as one huge row).
 MAX_LINE_CHARS = 4_000_000
-
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: its BOM starts the same way
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-_NAMES = {"utf-8": "UTF-8", "gb18030": "GBK/GB18030", "utf-16-le": "UTF-16", "utf-16-be": "UTF-16", "utf-32-le": "UTF-32", "utf-32-be": "UTF-32"}
 
 
 @dataclass(frozen=True)
@@ -41,7 +32,7 @@ class Detected:
     @property
     def label(self) -> str:
         """The name a teacher knows it by."""
-        return _NAMES.get(self.encoding, self.encoding)
+        return ENCODING_NAMES.get(self.encoding, self.encoding)
 
 
 def detect(stream: BinaryIO, where: str) -> Detected:
@@ -50,24 +41,19 @@ def detect(stream: BinaryIO, where: str) -> Detected:
     Raises InputError (``file:line``) when no candidate decodes the file, or
     when a line is absurdly long.
     """
-    head = stream.read(SAMPLE)
-    for bom, encoding in _BOMS:
-        if head.startswith(bom):
-            try:
-                _check(stream, Detected(encoding, len(bom)), where)
-            except _Undecodable as failure:
-                raise failure.error from None
-            return Detected(encoding, len(bom))
-    guess = _utf16_without_bom(head)
-    candidates = [guess] if guess else ["utf-8", "gb18030"]
+    head = stream.read(SAMPLE_BYTES)
+    candidates = candidate_encodings(head)
+    marked = bom_encoding(head) is not None
     first_failure: InputError | None = None
-    for encoding in candidates:
+    for encoding, skip in candidates:
         try:
-            _check(stream, Detected(encoding, 0), where)
+            _check(stream, Detected(encoding, skip), where)
         except _Undecodable as failure:
+            if marked:  # a BOM names the encoding: its failure is the answer
+                raise failure.error from None
             first_failure = first_failure or failure.error
             continue
-        return Detected(encoding, 0)
+        return Detected(encoding, skip)
     assert first_failure is not None
     raise first_failure
 
@@ -76,19 +62,6 @@ class _Undecodable(Exception):
     def __init__(self, error: InputError) -> None:
         super().__init__(str(error))
         self.error = error
-
-
-def _utf16_without_bom(head: bytes) -> str | None:
-    """utf-16-le/-be when the sample's NULs sit in alternate bytes, as in mostly-ASCII UTF-16."""
-    if len(head) < 8:
-        return None
-    even, odd = head[0::2].count(0), head[1::2].count(0)
-    half = len(head) // 2
-    if odd > 0.4 * half and even < 0.05 * half:
-        return "utf-16-le"
-    if even > 0.4 * half and odd < 0.05 * half:
-        return "utf-16-be"
-    return None
 
 
 def _check(stream: BinaryIO, detected: Detected, where: str) -> None:

@@ -29,9 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from revise.interchange import column_letter
 from revise.marking import encoding as enc
 from revise.marking.errors import InputError
-from revise.marking.xlsx import XLS_MAGIC, XLSX_MAGIC, Workbook, column_letter
+from revise.marking.xlsx import XLS_MAGIC, XLSX_MAGIC, Workbook
 
 # Header names, compared after NFKC, lower case, and without spaces, underscores and hyphens.
 ID_NAMES = frozenset({"questionid", "qid", "题号", "题目编号", "题目id", "试题编号", "试题id"})

@@ -69,16 +69,6 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 class Workbook:
     """An opened workbook; close it when done."""
 
