@@ -98,7 +98,8 @@ FREE_TEXT_RULES = [
     ("info-data-reason-short", "了解客户产生描述性数据，针对性促销产生促销性数据，产生交易产生交易性数据。", 0.75, 0.75),
     # A term is not its own content: 惰性 inside 惰性忠诚 explains nothing (the 惰性 written after it does, a little).
     ("loy-short-inertia-latent", "惰性忠诚。潜在忠诚。", 0.0, 0.0),
-    ("loy-short-catherine", "垄断忠诚、惰性忠诚、激励忠诚。", 0.0, 0.0),
+    # Three of seven names (of eight points), nothing said about them: the names' share only (NAMED_SHARE each).
+    ("loy-short-catherine", "垄断忠诚、惰性忠诚、激励忠诚。", 0.11, 0.12),
     # The longest term wins where two overlap (客户满意 inside 客户满意度): the 感觉状态 said of
     # 客户满意度 is not said of 客户满意. (The bank's member 关系质量测评 accepts 客户满意 as a form
     # of 客户满意度, so 「客户满意是评价指标」 still earns its point: a bank fix, see the report.)

@@ -340,7 +340,7 @@ FREE_TEXT = [
     row("s-4c", "顾客，成本，方便，沟通", "partial", says="只写出了要点的名称"),
     row("s-4c", "产品、价格、渠道、促销", "incorrect"),
     *accept("e-crm-types", "运营型CRM实现前台业务流程自动化；分析型CRM进行数据分析和挖掘；协作型CRM支持客户与企业多渠道互动。"),
-    row("e-crm-types", "运营型CRM、分析型CRM、协作型CRM", "incorrect"),
+    row("e-crm-types", "运营型CRM、分析型CRM、协作型CRM", "partial", score=0.3, says="只写出了名称"),
     row("e-crm-types", "运营型CRM进行数据分析和挖掘；分析型CRM实现多渠道互动；协作型CRM实现前台业务流程自动化。", "incorrect", says="内容与概念对应错了"),
     row("e-crm-types", "运营型CRM实现前台业务流程自动化；分析型CRM不做数据分析；协作型CRM支持多渠道互动。", "partial", score=0.6667),
 ]
@@ -505,3 +505,54 @@ def test_content_without_a_term_is_found_in_any_sentence() -> None:
     result = grade(question, "满意的客户未必忠诚。客户满意很重要。")
     assert [span.found for span in result.keypoint_spans] == [True]
     assert grade(question, "客户满意很重要。客户忠诚也很重要。").keypoint_spans[0].found is False
+
+
+# -- names without explanation -----------------------------------------------------------
+
+
+def test_naming_every_term_earns_a_share_never_the_marks() -> None:
+    """A bare list of the three types: partial credit for knowing the names (NAMED_SHARE each), never correct."""
+    from revise.grading.freetext import NAMED_SHARE
+
+    result = grade(bank().questions["e-crm-types"], "运营型CRM、分析型CRM、协作型CRM", bank())
+    assert result.verdict == "partial"
+    assert result.score == pytest.approx(NAMED_SHARE)
+    assert "只写出了名称" in result.feedback
+    assert not any(span.text for span in result.keypoint_spans), "a missed point shows no span"
+
+
+def test_names_given_the_wrong_content_earn_nothing_for_the_names() -> None:
+    swapped = "运营型CRM实现客户与企业的多渠道互动，协作型CRM用于前台业务流程的自动化，分析型CRM也用于前台业务。"
+    result = grade(bank().questions["e-crm-types"], swapped, bank())
+    assert result.score == 0.0
+    assert result.verdict == "incorrect"
+
+
+def test_a_name_with_its_content_still_scores_in_full() -> None:
+    answer = "运营型CRM用于前台业务流程自动化，分析型CRM做数据挖掘，协作型CRM实现多渠道互动。"
+    assert grade(bank().questions["e-crm-types"], answer, bank()).verdict == "correct"
+
+
+def test_a_short_form_inside_a_longer_term_supplies_no_content() -> None:
+    """选型 inside 产品选型 must not leave 产品 standing beside it as the point's content."""
+    question = ShortQuestion(
+        id="s-steps",
+        prompt="简述CRM项目实施的步骤及每步的内容。",
+        location=HERE,
+        answer="产品选型：选择实现方式和产品。",
+        keypoints=(KeyPoint(term=("产品选型", "选型"), says=(("产品", "选择", "实现方式"),)),),
+    )
+    named_only = grade(question, "产品选型", None)
+    assert named_only.verdict == "partial" and named_only.score < 0.5
+    assert grade(question, "产品选型就是选择实现方式", None).verdict == "correct"
+
+
+def test_a_generic_word_standing_as_a_term_earns_nothing_for_being_written() -> None:
+    question = ShortQuestion(
+        id="s-seg",
+        prompt="为什么要进行客户细分？",
+        location=HERE,
+        answer="资源有限，要集中在回报高的客户上。",
+        keypoints=(KeyPoint(term=("资源有限", "资源"), says=(("集中", "重点"),)),),
+    )
+    assert grade(question, "为了平均分配资源。", None).score == 0.0

@@ -182,3 +182,25 @@ def test_explanations_teach_free_text_key_points_carry_meaning(shipped) -> None:
         if isinstance(q, ShortQuestion) and any(word in q.prompt for word in asks) and not any(point.says for point in q.keypoints)
     ]
     assert len(names_only) <= 0.1 * sum(1 for q in shipped.bank.questions.values() if isinstance(q, ShortQuestion)), names_only
+
+
+@pytest.mark.slow
+def test_the_ambiguity_lint_is_clean(shipped) -> None:
+    """`revise validate --lint`: no other concept's answer accepted, every accept form accepted, every key point in its model answer."""
+    from revise.grading.lint import lint_bank
+
+    assert [str(problem) for problem in lint_bank(shipped.bank)] == []
+
+
+@pytest.mark.parametrize(
+    ("qid", "response"),
+    [
+        ("val-cdv-judge", "错，应为客户让渡价值"),  # the statement's own wrong term, spread around the key 客户价值
+        ("val-cdv-judge", "错，客户交易价值"),
+        ("sys-crm-types-list", "运营型、合作型、分析型"),  # 合作型 is not the course's term for 协作型
+    ],
+)
+def test_another_terms_answer_is_refused(shipped, qid: str, response: str) -> None:
+    from revise.grading import grade
+
+    assert grade(shipped.bank.questions[qid], response, shipped.bank).verdict != "correct"

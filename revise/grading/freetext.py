@@ -19,6 +19,7 @@ says which span of the student's text matched each key point.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -33,6 +34,10 @@ from revise.grading.result import KeypointSpan, Result, notes_text
 from revise.grading.terms import Context
 
 MAX_LISTED_KEYPOINTS = 8
+# A term named without what it means earns this share of its point: a fair teacher gives
+# something for knowing the names, never the marks for explaining them.
+NAMED_SHARE = 0.3
+MIN_NAMED_CHARS = 3
 # Questions that ask for explanation: naming the terms is not enough.
 EXPLAIN_RE = re.compile(r"简述|论述|说明|阐述|解释|分析|谈谈|试述|为什么|如何|怎样|举例")
 # Words that negate what follows in their clause.
@@ -204,6 +209,7 @@ class PointOutcome:
     swapped: bool = False
     by_name: bool = False  # found only by naming a term
     unnamed: bool = False  # the content said in a sentence that names no term
+    named: bool = False  # not found, but its term is named (not denied): worth NAMED_SHARE of a point
 
 
 def _forms(forms: tuple[str, ...], context: Context | None) -> list[str]:
@@ -262,7 +268,8 @@ def _term_occurrences(forms: list[str], reading: Reading, lexicon: Lexicon) -> l
 # Joining two content words into a relation: 产品对应顾客, 从产品为中心转向客户为中心.
 RELATION_RE = re.compile(r"对应|→|->|转向|转为|转变|变为|变成|变回|转化为|从.+?(?:到|向)")
 # ...of which these have a direction: 从A转向B is not 从B转向A.
-DIRECTION_RE = re.compile(r"→|->|转向|转为|转变|变为|变成|变回|转化为|到|向")
+# (到/向 only straight after the first group, as in 从A到B: 资源集中投向有价值的客户 has no direction.)
+DIRECTION_RE = re.compile(r"→|->|转向|转为|转变|变为|变成|变回|转化为|^(?:到|向)")
 # What may stand between two terms that a student equates: 「MA是销售自动化」.
 _COPULA_RE = re.compile(r"(?:就是|即是|也就是|是指|指的是|指|是|为|即|=|叫做|叫|称为)?")
 
@@ -277,8 +284,11 @@ def _equated(reading: Reading, first: Found, second: Found) -> bool:
     if left.end > right.start or reading.clause[left.start] != reading.clause[right.start]:
         return False
     between = reading.text[left.end : right.start]
-    match = _COPULA_RE.fullmatch(between)
-    return match is not None
+    if _COPULA_RE.fullmatch(between) is None:
+        return False
+    # Items of a list (运营型、协作型) stand side by side; they are not said to be each other.
+    raw_between = reading.raw[reading.raw_span(left.start, left.end)[1] : reading.raw_span(right.start, right.end)[0]]
+    return not any(char in LIST_SEPARATORS for char in raw_between)
 
 
 def _windows(reading: Reading, term: Found, others: list[Found]) -> list[tuple[int, int]]:
@@ -297,11 +307,13 @@ def _windows(reading: Reading, term: Found, others: list[Found]) -> list[tuple[i
     return [(lo, hi) for lo, hi in windows if hi > lo]
 
 
-def _content_found(groups: list[list[str]], reading: Reading, lexicon: Lexicon, windows: list[tuple[int, int]]) -> list[Found] | None:
+def _content_found(
+    groups: list[list[str]], reading: Reading, lexicon: Lexicon, windows: list[tuple[int, int]], *, check_negation: bool = True
+) -> list[Found] | None:
     """Every group found in one of the windows, or None."""
     found: list[Found] = []
     for group in groups:
-        hit = next((f for lo, hi in windows if (f := _find_phrase(group, reading, lexicon, lo, hi)) is not None), None)
+        hit = next((f for lo, hi in windows if (f := _find_phrase(group, reading, lexicon, lo, hi, check_negation=check_negation)) is not None), None)
         if hit is None:
             return None
         found.append(hit)
@@ -333,11 +345,20 @@ def score_point(point: KeyPoint, others: list[list[str]], reading: Reading, lexi
                 content = [f or _find_contrasted(group, reading, lexicon, start, end) for f, group in zip(content, groups)]
             if all(content) and _related(groups, [f for f in content if f], reading, lexicon, start, end):
                 return PointOutcome(True, [(f.start, f.end) for f in content if f], [])
+            # Each group's first listed form may stand in different clauses (长期视角：…转向经营长期关系);
+            # the point may still be made within one clause.
+            if all(content) and len(groups) > 1:
+                lo, hi = _hard_clause(reading, content[0].start) if content[0] else (start, end)
+                within = [_find_phrase(group, reading, lexicon, lo, hi, check_negation=not negative_point) for group in groups]
+                if all(within) and _related(groups, [f for f in within if f], reading, lexicon, lo, hi):
+                    return PointOutcome(True, [(f.start, f.end) for f in within if f], [])
         return PointOutcome(False, [], [])
     own_all = _term_occurrences(_forms(point.term, context), reading, lexicon)
     other_all = [f for forms in others for f in _term_occurrences(forms, reading, lexicon)]
     # The longest term wins where two overlap (客户满意 inside 客户满意度).
     own = [f for f in own_all if not any(_contained(f, o) for o in other_all)]
+    # ...and within the term's own forms: 选型 inside 产品选型 leaves no 产品 as "content" beside it.
+    own = [f for f in own if not any(_contained(f, g) for g in own_all)]
     other = [o for o in other_all if not any(_contained(o, f) for f in own_all)]
     # A term said to be another term (「MA是销售自动化」) is a confusion, not a statement about either.
     own = [f for f in own if not any(_equated(reading, f, o) for o in other)]
@@ -368,10 +389,15 @@ def score_point(point: KeyPoint, others: list[list[str]], reading: Reading, lexi
             if unnamed is not None:
                 return PointOutcome(True, [(f.start, f.end) for f in unnamed], [], unnamed=True)
         position = end
-    return PointOutcome(False, [], [])
+    # A generic word standing as a term (资源, 需求) shows no knowledge by being written.
+    telling = _term_occurrences([form for form in _forms(point.term, context) if len(form) >= MIN_NAMED_CHARS], reading, lexicon)
+    # A term whose content is denied (分析型CRM不做数据分析) shows a wrong idea, not knowledge of the name.
+    shown = [f for f in own if f in telling and _content_found(groups, reading, lexicon, _windows(reading, f, other), check_negation=False) is None]
+    return PointOutcome(False, [(f.start, f.end) for f in shown], [], named=bool(shown))
 
 
 HARD_BREAKS = frozenset("，,:：;；")
+LIST_SEPARATORS = frozenset("、，,;；/／|")
 
 
 def _hard_clause(reading: Reading, position: int) -> tuple[int, int]:
@@ -438,8 +464,9 @@ def _related(groups: list[list[str]], content: list[Found], reading: Reading, le
         return not any(RELATION_RE.search(reading.text[lo:hi]) for lo, hi in hard)
     ordered = sorted(range(len(content)), key=lambda i: content[i].start)
     if ordered != list(range(len(content))):
-        first, last = min(f.start for f in content), max(f.end for f in content)
-        if DIRECTION_RE.search(reading.text[first:last]):
+        spans = sorted((f.start, f.end) for f in content)
+        # What stands between each found group and the next: 「A转向B」, 「A到B」.
+        if any(DIRECTION_RE.search(reading.text[end:next_start]) for (_start, end), (next_start, _end) in itertools.pairwise(spans)):
             return False
     return True
 
@@ -461,27 +488,43 @@ def grade_free_text(question: ShortQuestion, response: str, expected: str, conte
     found = [point.label for point, outcome in zip(points, outcomes) if outcome.found]
     missed = [point.label for point, outcome in zip(points, outcomes) if not outcome.found]
     spans = tuple(
-        KeypointSpan(point.label, outcome.found, *_union(reading, outcome.spans), _quote(reading, outcome.spans)) for point, outcome in zip(points, outcomes)
+        KeypointSpan(point.label, outcome.found, *_union(reading, shown), _quote(reading, shown))
+        for point, outcome in zip(points, outcomes)
+        for shown in [outcome.spans if outcome.found else []]  # a missed point shows no span, even where its term is named
     )
     notes = [note for outcome in outcomes for note in outcome.notes if note]
     notes += tn_notes(response)
     swaps = [point.label for point, outcome in zip(points, outcomes) if outcome.swapped]
-    score = len(found) / len(points)
-    capped = score > 0 and _names_only(question, reading, outcomes, points, lexicon, context)
+    named = _named_only(points, outcomes) if not swaps else []  # a term given wrong content earns nothing for its name
+    score = (len(found) + NAMED_SHARE * len(named)) / len(points)
+    capped = bool(found) and _names_only(question, reading, outcomes, points, lexicon, context)
     listed = "、".join(missed[:MAX_LISTED_KEYPOINTS]) + ("等" if len(missed) > MAX_LISTED_KEYPOINTS else "")
     swap_text = f"；内容与概念对应错了：{'、'.join(swaps)}" if swaps else ""
+    named_text = f"；只写了名称、没有说明：{'、'.join(named[:MAX_LISTED_KEYPOINTS])}" if named else ""
     if not missed and not capped:
         return _free_text_result("correct", 1.0, expected, "正确（" + notes_text(["要点齐全", *notes]) + "）", found, missed, spans)
-    if not found:
+    if score <= 0:
         return _free_text_result("incorrect", 0.0, expected, f"没有答到要点；少了：{listed}{swap_text}", found, missed, spans)
     if capped:
         score = min(score, 0.5)
         feedback = f"只写出了要点的名称，没有说明；答到 {len(found)}/{len(points)} 个要点" + (f"；少了：{listed}" if missed else "")
+    elif not found:
+        feedback = f"只写出了名称，没有说明它们的含义；少了：{listed}{swap_text}"
     else:
-        feedback = f"答到 {len(found)}/{len(points)} 个要点；少了：{listed}{swap_text}"
+        feedback = f"答到 {len(found)}/{len(points)} 个要点；少了：{listed}{swap_text}{named_text}"
     if notes:
         feedback += f"（{notes_text(notes)}）"
     return _free_text_result("partial", round(score, 4), expected, feedback, found, missed, spans)
+
+
+def _named_only(points: list[KeyPoint], outcomes: list[PointOutcome]) -> list[str]:
+    """The labels of the points whose term is named without its content, where no found point already credits that name."""
+    credited = [span for outcome in outcomes if outcome.found for span in outcome.spans]
+    return [
+        point.label
+        for point, outcome in zip(points, outcomes)
+        if outcome.named and not any(start < other_end and other_start < end for start, end in outcome.spans for other_start, other_end in credited)
+    ]
 
 
 def _settle(outcomes: list[PointOutcome]) -> list[PointOutcome]:

@@ -111,7 +111,9 @@ def _grade_correction(corrections: tuple[str, ...], rest: str, context: Context)
         if tail:
             return match_term(tail, corrections, context)
     text = tn.prepare(candidate)
-    if _spread_out(text.skeleton, corrections) and not _names_other_terms(text, corrections, context):
+    keys = frozenset(tn.prepare(form).skeleton for form in corrections)
+    # 客户让渡价值 spreads out 客户价值, but it is another term of the course, not the key with a few words more.
+    if _spread_out(text.skeleton, corrections) and not _names_other_terms(text, corrections, context) and not context.known_exact(text.skeleton, keys):
         return TermMatch(True, 0.5, 0, ("改正中多了几个字",))  # 企业一方付出较多 for 企业付出较多
     if match.known or (match.edits is not None and match.edits.blocker):
         return match  # exactly another term, or a changed numeral or negation
