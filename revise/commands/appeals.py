@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-NAME = "appeals"
 HELP = "列出学生申诉“判我对”的答案（按题目分组），可导出 CSV，供老师补充 accept 或同义词表"
 # The verdict words of the report (core commands cannot import the TUI's).
 VERDICT_WORDS = {"correct": "正确", "partial": "部分正确", "incorrect": "错误"}

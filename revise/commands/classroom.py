@@ -7,44 +7,43 @@ import getpass
 import sys
 from pathlib import Path
 
-NAME = "class"
-HELP = "the whole class: create the class store, manage the roster, and the class report (teachers)"
+HELP = "全班：建立班级数据库、管理名单、查看班级报告（教师用）"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Subcommands of `revise class`."""
     actions = parser.add_subparsers(dest="class_action", metavar="ACTION", required=True)
 
-    create = actions.add_parser("create", help="create (or update) the class in a PostgreSQL database: schema, a role per roster member, the bank's questions")
-    create.add_argument("--store", metavar="URL", help="the class database as its owner, postgresql://… (default: $REVISE_CLASS_STORE)")
-    create.add_argument("--roster", metavar="CSV", required=True, help="the roster CSV (id,name,role or 学号,姓名,角色)")
+    create = actions.add_parser("create", help="在 PostgreSQL 数据库里建立（或更新）班级：表结构、每位成员一个数据库角色、题库的题目")
+    create.add_argument("--store", metavar="URL", help="班级数据库（以所有者身份），postgresql://…（默认：$REVISE_CLASS_STORE）")
+    create.add_argument("--roster", metavar="CSV", required=True, help="名单 CSV（id,name,role 或 学号,姓名,角色）")
 
-    roster = actions.add_parser("roster", help="add members, list them, reset a password")
+    roster = actions.add_parser("roster", help="添加成员、列出名单、重设密码")
     roster_actions = roster.add_subparsers(dest="roster_action", metavar="ACTION", required=True)
-    add = roster_actions.add_parser("add", help="add members: ID NAME [--role], or --from a CSV")
-    add.add_argument("--roster", metavar="CSV", required=True, help="the roster CSV to add to (created if missing)")
-    add.add_argument("id", nargs="?", help="the member's id (学号)")
-    add.add_argument("name", nargs="?", help="the member's name (姓名)")
-    add.add_argument("--role", choices=("student", "teacher"), default="student", help="student (default) or teacher")
-    add.add_argument("--from", dest="from_csv", metavar="CSV", help="add every row of this CSV (id,name,role or 学号,姓名,角色)")
-    listing = roster_actions.add_parser("list", help="list the roster and who has set a password")
+    add = roster_actions.add_parser("add", help="添加成员：学号 姓名 [--role]，或用 --from 从 CSV 添加")
+    add.add_argument("--roster", metavar="CSV", required=True, help="要添加到的名单 CSV（不存在就新建）")
+    add.add_argument("id", nargs="?", help="成员的学号")
+    add.add_argument("name", nargs="?", help="成员的姓名")
+    add.add_argument("--role", choices=("student", "teacher"), default="student", help="student（学生，默认）或 teacher（教师）")
+    add.add_argument("--from", dest="from_csv", metavar="CSV", help="添加这个 CSV 的每一行（id,name,role 或 学号,姓名,角色）")
+    listing = roster_actions.add_parser("list", help="列出名单，以及谁已经设了密码")
     listing.add_argument("--roster", metavar="CSV", required=True)
-    reset = roster_actions.add_parser("reset-password", help="set a member's password (asked for, or read from stdin), or clear it to be set at next login")
+    reset = roster_actions.add_parser("reset-password", help="设置成员的密码（交互输入或从标准输入读），或清除密码、下次登录时再设")
     reset.add_argument("--roster", metavar="CSV", required=True)
-    reset.add_argument("id", help="the member's id (学号)")
+    reset.add_argument("id", help="成员的学号")
     how = reset.add_mutually_exclusive_group()
-    how.add_argument("--password-stdin", action="store_true", help="read the new password from the first line of stdin")
-    how.add_argument("--clear", action="store_true", help="clear the password: the member sets a new one at the next login")
+    how.add_argument("--password-stdin", action="store_true", help="从标准输入的第一行读新密码")
+    how.add_argument("--clear", action="store_true", help="清除密码：成员下次登录时设新密码")
 
-    credentials = actions.add_parser("credentials", help="print the address a student syncs with from their own computer (revise sync --to …)")
-    credentials.add_argument("--store", metavar="URL", help="the class database (default: $REVISE_CLASS_STORE)")
+    credentials = actions.add_parser("credentials", help="打印学生在自己电脑上同步用的地址（revise sync --to …）")
+    credentials.add_argument("--store", metavar="URL", help="班级数据库（默认：$REVISE_CLASS_STORE）")
     credentials.add_argument("--roster", metavar="CSV", required=True)
-    credentials.add_argument("id", help="the member's id (学号)")
+    credentials.add_argument("id", help="成员的学号")
 
-    report = actions.add_parser("report", help="the class report: per student, question, chapter and paper, trends and mastery (teachers only)")
-    report.add_argument("--store", metavar="URL", help="the class database as a teacher, postgresql://… (default: $REVISE_CLASS_STORE)")
-    report.add_argument("--paper", metavar="ID", help="only this paper's exam answers")
-    report.add_argument("--out", metavar="FILE", help="write report.html or report.xlsx instead of printing tables")
+    report = actions.add_parser("report", help="班级报告：按学生、题目、章节和试卷，含走势和掌握度（仅教师）")
+    report.add_argument("--store", metavar="URL", help="班级数据库（以教师身份），postgresql://…（默认：$REVISE_CLASS_STORE）")
+    report.add_argument("--paper", metavar="ID", help="只看这份试卷的考试作答")
+    report.add_argument("--out", metavar="FILE", help="写入 report.html 或 report.xlsx，而不是打印表格")
 
 
 def _store_url(option: str | None) -> str | None:

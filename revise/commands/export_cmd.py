@@ -6,7 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-NAME = "export"
 HELP = "导出题库：Anki (.apkg)、Moodle GIFT、Moodle XML、刷题软件的 Excel/CSV、编号文本、Word"
 FORMATS = ("apkg", "gift", "moodle-xml", "xlsx", "csv", "txt", "docx")
 LAYOUTS = ("考试宝", "磨题帮", "学习通", "kaoshibao", "motibang", "xuexitong")

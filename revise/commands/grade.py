@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from revise.marking.scheme import MarkScheme
     from revise.marking.writing import Sink
 
-NAME = "grade"
 HELP = "评分：一个答案，或整个班级的答题文件（CSV/xlsx）"
 
 EXIT_ROW_ERRORS = 1

@@ -6,7 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-NAME = "import"
 HELP = "导入题目（考试宝/磨题帮/学习通 Excel 或 CSV、编号文本或 Word、GIFT、Moodle XML），写成能通过 validate 的章节文件"
 FORMATS = ("auto", "xlsx", "csv", "txt", "docx", "gift", "moodle-xml")
 SHOWN_ISSUES = 50

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-NAME = "list"
 HELP = "列出题目（可按章节、题型、标签筛选）"
 PROMPT_WIDTH = 40
 

@@ -6,7 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-NAME = "paper"
 HELP = "打印试卷：Markdown、HTML 或 Word（按 --out 的扩展名），附答题卡和答案"
 
 

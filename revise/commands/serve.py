@@ -23,23 +23,22 @@ from pathlib import Path
 
 SESSION_MODULE = "revise.commands.serve"
 
-NAME = "serve"
-HELP = "serve the app to a class in the browser: a login per session, each student's own store, optional class-store sync"
+HELP = "在浏览器里给全班提供复习程序：每次会话先登录，每个学生有自己的进度，可选同步到班级数据库"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `revise serve`."""
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; put a TLS reverse proxy in front for anything else)")
-    parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    parser.add_argument("--roster", metavar="CSV", required=True, help="the roster CSV (id,name,role or 学号,姓名,角色)")
-    parser.add_argument("--data-root", metavar="DIR", required=True, help="students' stores go to DIR/<id>/ (created 0700)")
+    parser.add_argument("--host", default="127.0.0.1", help="监听的地址（默认 127.0.0.1；对外提供时请在前面放一个 TLS 反向代理）")
+    parser.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    parser.add_argument("--roster", metavar="CSV", required=True, help="名单 CSV（id,name,role 或 学号,姓名,角色）")
+    parser.add_argument("--data-root", metavar="DIR", required=True, help="学生的进度保存在 DIR/<学号>/（权限 0700）")
     parser.add_argument(
         "--class-store",
         metavar="URL",
-        help="sync each student to this class store, postgresql://… (default: $REVISE_CLASS_STORE; none: nothing leaves this server)",
+        help="把每个学生同步到这个班级数据库，postgresql://…（默认：$REVISE_CLASS_STORE；不设则数据不离开这台服务器）",
     )
-    parser.add_argument("--idle-minutes", type=float, default=30.0, metavar="N", help="end a session nobody typed in for N minutes (default 30)")
-    parser.add_argument("--public-url", metavar="URL", help="the address browsers use, when behind a reverse proxy (e.g. https://revise.example.edu.cn)")
+    parser.add_argument("--idle-minutes", type=float, default=30.0, metavar="N", help="N 分钟没有输入的会话自动结束（默认 30）")
+    parser.add_argument("--public-url", metavar="URL", help="在反向代理之后时，浏览器访问的地址（例如 https://revise.example.edu.cn）")
 
 
 def run(args: argparse.Namespace) -> int:

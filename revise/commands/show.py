@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-NAME = "show"
 HELP = "预览一道题：学生看到的样子、答案、接受的写法和生成的练习"
 
 

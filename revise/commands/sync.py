@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-NAME = "sync"
-HELP = "push new answers, mock exams and appeals to the class store (PostgreSQL); nothing leaves the machine without --to"
+HELP = "把新的作答、模拟考试和申诉推送到班级数据库（PostgreSQL）；不给 --to 就什么都不离开本机"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `revise sync`."""
-    parser.add_argument("--to", metavar="URL", help="the class store, postgresql://… as your teacher gave it (default: $REVISE_CLASS_STORE)")
-    parser.add_argument("--batch", type=int, default=2000, metavar="N", help="rows per transaction (default 2000)")
+    parser.add_argument("--to", metavar="URL", help="班级数据库，postgresql://…，按老师给的地址填（默认：$REVISE_CLASS_STORE）")
+    parser.add_argument("--batch", type=int, default=2000, metavar="N", help="每个事务写多少行（默认 2000）")
 
 
 def run(args: argparse.Namespace) -> int:

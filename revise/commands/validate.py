@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-NAME = "validate"
 HELP = "检查题库文件，逐条报告问题（文件:行: 说明）"
 
 
