@@ -63,7 +63,7 @@ def test_html_is_escaped_and_standalone(tmp_path: Path, fixture_bank_path: Path)
 
 def test_unknown_paper_and_bad_extension(tmp_path: Path, capsys) -> None:
     assert main(["paper", "--paper", "final-standrd", "--out", str(tmp_path / "x.md")]) == 1
-    assert 'unknown paper "final-standrd"' in capsys.readouterr().err
+    assert "没有试卷“final-standrd”" in capsys.readouterr().err
     assert main(["paper", "--out", str(tmp_path / "x.pdf")]) == 1
     assert "不支持的格式 .pdf：请用 .md、.html 或 .docx" in capsys.readouterr().err
     assert main(["paper", "--out", str(tmp_path / "missing-dir" / "x.md")]) == 1

@@ -24,7 +24,7 @@ def load_bank_or_report(args: argparse.Namespace, *, strict: bool = False) -> Ba
     if result.errors or (strict and result.warnings):
         for problem in result.errors:
             print(problem, file=sys.stderr)
-        print(f"revise: the question bank has {len(result.errors)} error(s); run `revise validate` for details", file=sys.stderr)
+        print(f"revise：题库有 {len(result.errors)} 处错误；运行 `revise validate` 查看详情", file=sys.stderr)
         return None
     return result.bank
 
@@ -40,10 +40,10 @@ def open_store_or_report(args: argparse.Namespace) -> Store | None:
     try:
         store = Store.open(resolve_data_dir(getattr(args, "data_dir", None)))
     except StoreError as error:
-        print(f"revise: {error}", file=sys.stderr)
+        print(f"revise：{error}", file=sys.stderr)
         return None
     for notice in store.notices:
-        print(f"revise: {notice}", file=sys.stderr)
+        print(f"revise：{notice}", file=sys.stderr)
     return store
 
 
@@ -52,8 +52,8 @@ def paper_problem(bank: Bank, paper_id: str | None) -> str | None:
     from revise.bank.loader import suggest
 
     if not bank.papers:
-        return "this question bank has no papers (blueprints go in its papers/ directory); see docs/bank-format.md"
+        return "这个题库没有试卷（试卷蓝图放在题库的 papers/ 文件夹里）；见 docs/bank-format.md"
     if paper_id is not None and paper_id not in bank.papers:
-        known = ", ".join(sorted(bank.papers))
-        return f'unknown paper "{paper_id}"{suggest(paper_id, bank.papers)}; papers in this bank: {known}'
+        known = "、".join(sorted(bank.papers))
+        return f"没有试卷“{paper_id}”{suggest(paper_id, bank.papers)}；这个题库的试卷有：{known}"
     return None
