@@ -102,7 +102,7 @@ def test_an_unusable_bank_exits_1(capsys, tmp_path: Path) -> None:
     (tmp_path / "bad.yaml").write_text("chapter: x\nquestions: [1, 2\n", encoding="utf-8")
     code = main(["grade", "--bank", str(tmp_path), "q", "a"])
     assert code == 1
-    assert "error" in capsys.readouterr().err
+    assert "错误" in capsys.readouterr().err
 
 
 # -- a batch -------------------------------------------------------------------------------
