@@ -7,10 +7,10 @@ import random
 import textwrap
 from pathlib import Path
 
+from revise.bank.files import discover_files
 from revise.bank.loader import load_bank
 from revise.bank.model import KeyPoint, MatchQuestion, ShortQuestion
 from revise.bank.papers import draw_paper
-from revise.bank.files import discover_files
 
 HEADER = "chapter: 测试\nsource: seed.txt\nquestions:\n"
 

@@ -95,8 +95,8 @@ def test_new_questions_come_in_bank_order_up_to_the_daily_limit(fixture_bank: Ba
     store.set_setting("daily_new_limit", 3)
     engine, _ = engine_for(fixture_bank, store, clock)
     first = engine.next_question()
-    # Practice shows no total (it would grow as learning steps come due), only what waits after this one.
-    assert (first.question.id, first.reason, first.position, first.total, first.remaining) == ("mkt-4p-list", "new", 1, None, 2)
+    # The session's size is fixed when it starts: today's due and new questions.
+    assert (first.question.id, first.reason, first.position, first.total, first.remaining) == ("mkt-4p-list", "new", 1, 3, 2)
     assert first.chapter == "营销理论" and first.concept_name == "4P营销组合"
     engine.answer("correct")
     rest = run_presented(engine, clock, "correct")
@@ -372,3 +372,163 @@ def test_with_the_real_grader_answers_are_graded_rated_and_numeric_params_honour
     outcome = engine.answer(wrong_letter)
     assert (outcome.result.verdict, outcome.rating, outcome.notebook_status) == ("incorrect", "again", NOTEBOOK_ADDED)
     assert store.notebook_ids() == ["drill:4c:odd"]
+
+
+# -- one "due today", a session of fixed size (issue 14, bug 7) ------------------------------------------------
+
+
+def test_due_today_counts_cards_due_later_today_as_home_and_the_chapter_list_do(fixture_bank: Bank, store: Store, clock: Clock) -> None:
+    from revise.progress.due import due_today_ids
+    from revise.progress.mastery import compute_mastery
+
+    store.record_answer(question_id="mkt-4c-odd", question_type="choice", response="A", verdict="correct", score=1.0, at=clock())
+    clock.advance(minutes=2)  # its next learning step is minutes away: due today, not due now
+    assert store.due_ids(clock()) == []
+    engine, _ = engine_for(fixture_bank, store, clock, tz=timezone.utc)
+    chapter = compute_mastery(fixture_bank, store, now=clock(), tz=timezone.utc).chapters[0]
+    assert engine.describe()["due"] == chapter.due_today == len(due_today_ids(store, clock(), timezone.utc)) == 1
+
+
+def test_a_practice_session_has_a_fixed_size_and_repeats_do_not_move_its_count(fixture_bank: Bank, store: Store, clock: Clock) -> None:
+    store.set_setting("daily_new_limit", 3)
+    store.record_answer(question_id="val-fixed", question_type="numeric", response="20", verdict="correct", score=1.0, at=clock())
+    clock.advance(minutes=2)  # val-fixed is due later today: part of today's work
+    engine, _ = engine_for(fixture_bank, store, clock, tz=timezone.utc, sibling_gap=0)
+    assert engine.describe()["due"] == 1
+    served = run_presented(engine, clock, lambda p: "incorrect" if p.reason == "new" else "correct", limit=40)
+    assert {p.total for p in served} == {3}  # 1 due today + 2 new (the limit of 3 less the one answered today)
+    firsts = [p for p in served if p.reason != "learning"]
+    assert [p.position for p in firsts] == [1, 2, 3]
+    assert firsts[0].question.id == "val-fixed" and firsts[0].reason == "due"
+    again = [p for p in served if p.reason == "learning"]
+    assert again and all(p.position <= 3 for p in again)  # wrong answers come back without growing the count
+
+
+def test_new_questions_first_met_in_a_mock_exam_count_toward_the_daily_limit(fixture_bank: Bank, store: Store, clock: Clock) -> None:
+    store.set_setting("daily_new_limit", 3)
+    store.record_answer(question_id="mkt-4p-tf", question_type="truefalse", response="对", verdict="correct", score=1.0, at=clock(), mode="exam")
+    engine, _ = engine_for(fixture_bank, store, clock, tz=timezone.utc)
+    assert engine.describe()["new_available"] == 2
+
+
+# -- a queue resumed where it stopped (顺序练习) -------------------------------------------------------------
+
+
+def test_a_queue_can_start_part_way_and_remembers_the_last_answer(fixture_bank: Bank, store: Store, clock: Clock) -> None:
+    from revise.sessions.engine import SEQUENTIAL_SETTING
+
+    order = ["mkt-4p-list", "mkt-4c-odd", "mkt-4p-multi", "mkt-4p-tf"]
+    engine, _ = engine_for(fixture_bank, store, clock, queue=order, queue_start=2, resume_key="营销理论")
+    first = engine.next_question()
+    assert (first.question.id, first.position, first.total) == ("mkt-4p-multi", 3, 4)
+    assert store.get_setting(SEQUENTIAL_SETTING) is None
+    engine.answer("correct")
+    assert store.get_setting(SEQUENTIAL_SETTING) == {"营销理论": "mkt-4p-multi"}
+    engine.next_question()
+    engine.skip()  # skipped: not answered, so not where it stopped
+    assert store.get_setting(SEQUENTIAL_SETTING) == {"营销理论": "mkt-4p-multi"}
+
+
+def test_a_position_that_cannot_be_saved_leaves_the_answer_and_says_so(fixture_bank: Bank, store: Store, clock: Clock) -> None:
+    engine, _ = engine_for(fixture_bank, store, clock, queue=["mkt-4p-list"], resume_key="x" * 300)
+    engine.next_question()
+    engine.answer("correct")
+    assert len(store.history("mkt-4p-list")) == 1
+    assert engine.notices and "顺序练习" in engine.notices[0]
+
+
+def test_with_the_real_grader_a_number_typed_beside_its_printed_unit_is_not_nagged(fixture_bank: Bank, store: Store, clock: Clock) -> None:
+    pytest.importorskip("revise.grading")
+    from revise.bank.model import format_number
+
+    engine = PracticeEngine(fixture_bank, store, now=clock, rng_seed=11, queue=["val-stock"])
+    presented = engine.next_question()
+    key = presented.question.expected(presented.params)
+    outcome = engine.answer(format_number(round(key, 2)))
+    assert outcome.result.verdict == "correct"
+    assert "别忘了单位" not in outcome.result.feedback
+
+
+def test_a_grader_that_takes_unit_shown_is_told_the_unit_is_printed(fixture_bank: Bank, store: Store, clock: Clock) -> None:
+    told = []
+
+    def grader(question, response, bank=None, *, params=None, unit_shown=False):
+        told.append(unit_shown)
+        return StubResult("correct", 1.0)
+
+    engine = PracticeEngine(fixture_bank, store, now=clock, grade=grader, queue=["val-stock"])
+    engine.next_question()
+    engine.answer("20")
+    assert told == [True]
+
+
+# -- the practice modes (revise.sessions.modes) ------------------------------------------------------------------
+
+
+def test_sequential_resumes_after_the_last_answer_and_starts_over_when_done(fixture_bank: Bank) -> None:
+    from revise.sessions.modes import sequential_plan
+
+    fresh = sequential_plan(fixture_bank, "营销理论", {})
+    assert fresh.order == ["mkt-4p-list", "mkt-4c-odd", "mkt-4p-multi", "mkt-4p-tf", "mkt-4c-judge", "mkt-4c-judge-true"]
+    assert (fresh.start, fresh.restarted, fresh.notice) == (0, False, None)
+    resumed = sequential_plan(fixture_bank, "营销理论", {"营销理论": "mkt-4p-multi"})
+    assert (resumed.start, resumed.notice) == (3, "从第 4 题接着做（共 6 题）。")
+    finished = sequential_plan(fixture_bank, "营销理论", {"营销理论": "mkt-4c-judge-true"})
+    assert (finished.start, finished.restarted) == (0, True) and "重新开始" in (finished.notice or "")
+    gone = sequential_plan(fixture_bank, "营销理论", {"营销理论": "no-longer-in-the-bank"})
+    assert gone.start == 0 and not gone.restarted
+
+
+def test_random_special_and_custom_sets_draw_from_the_scope_asked_for(fixture_bank: Bank) -> None:
+    from revise.sessions.modes import CustomSet, check_custom_set, draw_custom, random_queue, special_queue, type_counts
+
+    rng = random.Random(1)
+    assert sorted(random_queue(fixture_bank, rng)) == sorted(fixture_bank.questions)
+    some = random_queue(fixture_bank, rng, chapter="客户价值与满意", count=3)
+    assert len(some) == 3 and {fixture_bank.questions[qid].chapter for qid in some} == {"客户价值与满意"}
+    assert special_queue(fixture_bank, qtype="judge") == ["mkt-4c-judge", "mkt-4c-judge-true"]
+    assert type_counts(fixture_bank, ["客户价值与满意"]) == {"short": 1, "essay": 1, "numeric": 3}
+    spec = CustomSet(("客户价值与满意",), {"numeric": 2, "short": 1})
+    assert check_custom_set(fixture_bank, spec) == []
+    drawn = draw_custom(fixture_bank, spec, rng)
+    assert [fixture_bank.questions[qid].type for qid in drawn] == ["short", "numeric", "numeric"]
+    assert check_custom_set(fixture_bank, CustomSet(("营销理论",), {"essay": 1})) == ["所选章节只有 0 道论述题，不够 1 道"]
+    assert check_custom_set(fixture_bank, CustomSet((), {})) == ["还没有选题：至少给一种题型填上题数"]
+
+
+def test_a_custom_paper_is_drawn_from_the_chosen_chapters_only(fixture_bank: Bank) -> None:
+    from revise.bank.papers import draw_paper
+    from revise.sessions.modes import CustomSet, custom_paper
+
+    spec = CustomSet(("营销理论",), {"judge": 2, "choice": 1})
+    paper = custom_paper(fixture_bank, spec, 20, random.Random(3))
+    assert (paper.minutes, paper.question_count, [section.type for section in paper.sections]) == (20, 3, ["choice", "judge"])
+    assert paper.id == custom_paper(fixture_bank, spec, 20, random.Random(4)).id
+    for seed in range(5):
+        drawn = draw_paper(paper, fixture_bank, seed)
+        assert len(drawn.questions) == 3 and {item.question.chapter for item in drawn.questions} == {"营销理论"}
+    with pytest.raises(ValueError):
+        custom_paper(fixture_bank, spec, 0, random.Random(3))
+
+
+def test_the_sprint_practises_today_s_share_of_the_weak_questions(fixture_bank: Bank, store: Store, clock: Clock) -> None:
+    from datetime import date
+
+    from revise.sessions.modes import sprint_plan
+
+    for qid in ("mkt-4p-list", "mkt-4c-odd", "mkt-4p-multi", "mkt-4p-tf"):
+        store.record_answer(question_id=qid, question_type="x", response="", verdict="correct", score=1.0, at=clock())
+    clock.advance(days=2)
+    plan = sprint_plan(fixture_bank, store, date(2025, 3, 5), clock(), timezone.utc)
+    assert (plan.days_left, plan.weak, plan.unseen) == (2, 4, 7)
+    assert len(plan.today) == 2 and set(plan.today) < {"mkt-4p-list", "mkt-4c-odd", "mkt-4p-multi", "mkt-4p-tf"}
+    assert sprint_plan(fixture_bank, store, date(2025, 3, 1), clock(), timezone.utc).today == []
+
+
+def test_special_practice_by_tag_and_the_tags_most_used_first(fixture_bank: Bank) -> None:
+    from revise.sessions.modes import special_queue, tag_counts
+
+    fixture_bank.questions["mkt-4c-odd"].tags = ("易混", "4C")
+    fixture_bank.questions["mkt-4c-judge"].tags = ("易混",)
+    assert tag_counts(fixture_bank) == {"易混": 2, "4C": 1}
+    assert special_queue(fixture_bank, tag="易混") == ["mkt-4c-odd", "mkt-4c-judge"]

@@ -556,3 +556,11 @@ def test_a_generic_word_standing_as_a_term_earns_nothing_for_being_written() -> 
         keypoints=(KeyPoint(term=("资源有限", "资源"), says=(("集中", "重点"),)),),
     )
     assert grade(question, "为了平均分配资源。", None).score == 0.0
+
+
+def test_the_unit_reminder_is_only_for_a_box_without_its_unit_printed() -> None:
+    """Bug 14: 别忘了单位 nagged when the unit stood right beside the box."""
+    question = NumericQuestion(id="n-yuan", prompt="利润是多少元？", location=HERE, answer=120.0, unit="元")
+    assert "别忘了单位" in grade(question, "120", None).feedback
+    shown = grade(question, "120", None, unit_shown=True)
+    assert shown.verdict == "correct" and "别忘了单位" not in shown.feedback

@@ -126,7 +126,7 @@ def test_an_exam_answer_the_disk_refused_stays_pending_and_is_saved_on_retry(exa
     session = ExamSession.start(exam_bank, store, exam_bank.papers["mini"], seed=1, clock=ManualClock(T0))
     with failing_writes(store, "disk-full"), pytest.raises(StoreWriteError):
         session.set_answer(1, "产品、价格、渠道、促销")
-    assert session.pending == {1: ("产品、价格、渠道、促销", False)}
+    assert session.pending == {1: ("产品、价格、渠道、促销", False, False)}  # text, flagged, late
     assert not session.is_saved(1)  # the UI must not show ✓
     assert store.saved_exam_answer(session.attempt_id, 1) is None
     with failing_writes(store, "io"):

@@ -211,3 +211,16 @@ def test_crash_logs_are_written_private(tmp_path: Path) -> None:
     log = tmp_path / "crash.log"
     files.write_private_text(log, "Traceback …")
     assert log.read_text(encoding="utf-8") == "Traceback …" and stat.S_IMODE(log.stat().st_mode) == 0o600
+
+
+def test_salvage_copies_every_table_the_schema_has(tmp_path: Path) -> None:
+    """A table added by a migration but left out of the salvage list would be lost when a damaged file is set aside."""
+    import sqlite3
+
+    from revise.progress.salvage import TABLES
+
+    Store.open(tmp_path / "data").close()
+    connection = sqlite3.connect(tmp_path / "data" / DB_NAME)
+    tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
+    connection.close()
+    assert tables <= set(TABLES), sorted(tables - set(TABLES))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from revise.progress.due import due_cutoff, is_due_today
-from revise.progress.scheduling import AGAIN, EASY, GOOD
+from revise.progress.scheduling import AGAIN, EASY, GOOD, HARD
 from revise.progress.store import (
     NOTEBOOK_ADDED,
     NOTEBOOK_CLEARED,
@@ -215,6 +215,60 @@ def test_revise_appeals_with_none_says_so(tmp_path: Path, fixture_bank_path: Pat
     assert "还没有申诉" in capsys.readouterr().out
 
 
+# -- 自评: key points ticked by the student (issue 11) --------------------------------------------------
+
+
+def short_answer(store: Store, verdict: str, score: float, at: datetime = T0):
+    return store.record_answer(question_id="s", question_type="short", response="以客户为中心", verdict=verdict, score=score, at=at)
+
+
+def test_a_self_assessment_is_logged_as_such_and_the_rating_and_notebook_follow_its_verdict(store: Store) -> None:
+    partial = short_answer(store, "partial", 1 / 3)
+    assert partial.rating == HARD and store.notebook_ids() == ["s"]
+    ticked = store.record_self_assessment(partial, ["客户价值最大化", "长期利润"], score=1.0, verdict="correct", at=T0 + timedelta(minutes=1))
+    # Rated as a correct answer is (Good), scheduled from the state before the answer, and never a mistake.
+    assert (ticked.rating, ticked.verdict, ticked.score) == (GOOD, "correct", 1.0)
+    assert store.get_card("s").card == ticked.card_after and ticked.card_after.due > partial.card_after.due
+    assert store.notebook_ids() == []
+    [logged] = store.self_assessments("s")
+    assert (logged.review_id, logged.points, logged.score_before, logged.score) == (partial.review_id, ("客户价值最大化", "长期利润"), 1 / 3, 1.0)
+    assert (logged.verdict_before, logged.verdict, logged.rating, logged.assessed_at) == ("partial", "correct", GOOD, T0 + timedelta(minutes=1))
+    # The answer's own row is untouched; an override row says the rating changed, for every reader of ratings.
+    history = store.history("s")
+    assert [(row.kind, row.verdict, row.rating) for row in history] == [("answer", "partial", HARD), ("override", "correct", GOOD)]
+    assert store.receipt_for(partial.review_id).rating == GOOD
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        store._connection.execute("UPDATE self_assessments SET score = 0")
+
+
+def test_taking_the_ticks_back_returns_to_the_automatic_verdict(store: Store) -> None:
+    partial = short_answer(store, "partial", 1 / 3)
+    store.record_self_assessment(partial, ["长期利润"], score=2 / 3, verdict="partial")
+    back = store.record_self_assessment(partial, [], score=1 / 3, verdict="partial")
+    assert back.rating == HARD and store.notebook_ids() == ["s"]
+    assert store.get_card("s").card == partial.card_after
+    assert [entry.points for entry in store.self_assessments()] == [("长期利润",), ()]
+    assert store.latest_self_assessment(partial.review_id).points == ()
+
+
+def test_a_wrong_answer_ticked_to_partial_is_rated_hard_and_stays_in_the_notebook(store: Store) -> None:
+    wrong = short_answer(store, "incorrect", 0.0)
+    ticked = store.record_self_assessment(wrong, ["以客户为中心"], score=1 / 3, verdict="partial")
+    assert ticked.rating == HARD and store.notebook_ids() == ["s"]
+
+
+def test_a_self_assessment_checks_its_answer(store: Store) -> None:
+    partial = short_answer(store, "partial", 0.5)
+    store.undo_answer(partial.review_id)
+    with pytest.raises(StoreError, match="撤销"):
+        store.record_self_assessment(partial, ["x"], score=1.0, verdict="correct")
+    with pytest.raises(ValueError, match="verdict"):
+        store.record_self_assessment(partial, ["x"], score=1.0, verdict="right")
+    with pytest.raises(ValueError, match="score"):
+        store.record_self_assessment(partial, ["x"], score=1.5, verdict="correct")
+    assert store.self_assessments() == []
+
+
 # -- "due today", defined once -------------------------------------------------------------------------
 
 
@@ -252,9 +306,9 @@ def test_mastery_counts_due_today_with_the_same_definition(store: Store, fixture
 
 def test_every_new_table_comes_with_a_migration_and_the_log_tables_are_append_only(store: Store) -> None:
     tables = {row[0] for row in store._connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"answer_states", "review_undos", "bookmarks", "notes", "appeals"} <= tables
+    assert {"answer_states", "review_undos", "bookmarks", "notes", "appeals", "self_assessments"} <= tables
     triggers = {row[0] for row in store._connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-    for table in ("review_log", "answer_states", "review_undos", "appeals"):
+    for table in ("review_log", "answer_states", "review_undos", "appeals", "self_assessments"):
         assert {f"{table}_no_update", f"{table}_no_delete"} <= triggers
-    assert store.schema_version == latest_version() == 7
+    assert store.schema_version == latest_version() >= 8
     assert NOTEBOOK_CLEARED  # re-exported for the screens

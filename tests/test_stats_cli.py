@@ -25,7 +25,7 @@ from revise.progress.mastery import (
     stats_to_json,
 )
 from revise.progress.scheduling import REVIEW, retrievability
-from revise.progress.store import DB_NAME, Store
+from revise.progress.store import DB_NAME, Marking, Store
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=timezone.utc)
 UTC8 = timezone(timedelta(hours=8))
@@ -250,7 +250,7 @@ def test_stats_with_a_broken_bank_exits_1(tmp_path: Path, capsys: pytest.Capture
     bank.mkdir()
     (bank / "01.yaml").write_text("chapter: x\nquestions:\n  - id: q\n    type: nonsense\n", encoding="utf-8")
     assert main(["stats", "--bank", str(bank), "--data-dir", str(tmp_path / "data")]) == 1
-    assert "error" in capsys.readouterr().err
+    assert "错误" in capsys.readouterr().err
 
 
 def test_stats_accepts_the_common_options_before_the_command(fixture_bank_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -319,7 +319,7 @@ def test_stats_shows_due_ahead_the_calendar_types_time_trends_and_retention_in_c
     assert "上期库存12箱，上期进货20箱" in out.split("最常错的题")[1].split("最花时间的题")[0]
     assert "上期库存12箱，上期进货20箱" in out.split("最花时间的题")[1]
     assert "1:35   1次 均1:35" in out  # 95 seconds
-    trends = out.split("模拟考试成绩走势（按试卷分开）：")[1]
+    trends = out.split("模拟考试成绩走势（按试卷分开")[1]
     assert "mock-a（2 次）：55% → 70%" in trends and "比上次提高 15%" in trends
     assert "mock-b（1 次）：80%" in trends
 
@@ -449,3 +449,44 @@ def test_fit_really_saves_into_the_store(monkeypatch: pytest.MonkeyPatch, tmp_pa
     with Store.open(tmp_path) as store:
         kept = store.get_setting(optimizer.PARAMETERS_SETTING)
     assert kept is not None and len(kept) == 21
+
+
+# -- 判我对 counted; attempts not counted left out of the trends (issues 11 and 14) -----------------------------
+
+
+def _appeal_and_sit_late(store: Store, now: datetime) -> None:
+    """One appeal in practice and one of an exam answer; a mock-a attempt handed in late under the "nocount" rule."""
+    practice = store.record_answer(question_id="mkt-4c-odd", question_type="choice", response="A", verdict="incorrect", score=0.0, at=now)
+    store.record_appeal("mkt-4c-odd", practice.review_id, "incorrect", "A", now)
+    attempt = store.start_exam_attempt("mock-a", 3, 60, now - timedelta(hours=2), now - timedelta(hours=1), [(1, "mkt-4p-tf")], time_rule="nocount")
+    exam_answer = dict(question_id="mkt-4p-tf", question_type="truefalse", response="对", verdict="incorrect", score=0.0, at=now, mode="exam")
+    [receipt] = store.hand_in_exam_attempt(attempt, now, True, lambda _saved: Marking([exam_answer], 5.0, 100.0, lambda _r: "{}"), counted=False)[1]
+    store.record_appeal("mkt-4p-tf", receipt.review_id, "incorrect", "对", now)
+
+
+def test_stats_count_appeals_and_leave_uncounted_attempts_out(fixture_bank_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with Store.open(tmp_path) as store:
+        now = datetime.now(timezone.utc)
+        _fill_for_stats(store, now)
+        _appeal_and_sit_late(store, now)
+    assert main(["stats", "--bank", str(fixture_bank_path), "--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "判我对（申诉）：2 次，其中模拟考试成绩单里 1 次" in out
+    trends = out.split("模拟考试成绩走势")[1]
+    assert "另有 1 次时间到未交卷，按规则不计成绩" in trends
+    assert "mock-a（2 次）：55% → 70%" in trends  # the 5% attempt is not in mock-a's trend
+    assert main(["stats", "--json", "--bank", str(fixture_bank_path), "--data-dir", str(tmp_path)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["appeals"] == {"total": 2, "in_exams": 1} and data["exams_not_counted"] == 1
+    assert [len(t["attempts"]) for t in data["exam_trends"]] == [2, 1]
+
+
+def test_count_appeals_reads_the_mode_of_the_appealed_answer() -> None:
+    from types import SimpleNamespace
+
+    from revise.progress.forecast import AppealCount, count_appeals
+
+    rows = [SimpleNamespace(id=1, mode="practice"), SimpleNamespace(id=2, mode="exam")]
+    appeals = [{"review_id": 1}, {"review_id": 2}, {"review_id": None}]
+    assert count_appeals(appeals, rows) == AppealCount(3, 1)
+    assert count_appeals([], rows) == AppealCount(0, 0)

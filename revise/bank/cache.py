@@ -22,8 +22,8 @@ from typing import Any
 
 from revise import __version__
 from revise.bank import model
-from revise.bank.formula import Formula, parse_formula
 from revise.bank.files import LoadResult, Problem, discover_files
+from revise.bank.formula import Formula, parse_formula
 
 CACHE_PREFIX = "bank-"
 TEMP_PREFIX = ".bank-"

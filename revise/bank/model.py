@@ -352,6 +352,7 @@ class Paper:
     chapter_weights: dict[str, float] = field(default_factory=dict)
     description: str | None = None
     exclude_tags: tuple[str, ...] = ()  # questions with any of these tags are never drawn
+    rounding: float = 0.5  # every mark is rounded to a multiple of this (bank/papers.py: round_mark)
 
     @property
     def total_points(self) -> float:

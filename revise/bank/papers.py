@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import yaml
@@ -33,13 +34,72 @@ from revise.bank.params import UndrawableError, draw_params, render_prompt
 from revise.bank.shuffle import option_order, shown_letters
 from revise.bank.yaml_source import NodeReader, Problem, read_yaml_file, suggest
 
-PAPER_KEYS = ("id", "title", "minutes", "sections", "chapters", "description", "exclude_tags")
+PAPER_KEYS = ("id", "title", "minutes", "sections", "chapters", "description", "exclude_tags", "rounding")
 SECTION_KEYS = ("title", "type", "count", "points", "kind")
 # Bounds that keep a blueprint sane (a 10^10-minute paper or a 10^6-question section is a typo).
 MAX_MINUTES = 600
 MAX_SECTION_COUNT = 200
 MAX_POINTS = 100
 PAPER_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+# Every mark on a paper is a multiple of its `rounding` (half a point unless the paper says otherwise).
+DEFAULT_ROUNDING = 0.5
+MAX_ROUNDING = 10
+
+# -- marks: the one place partial credit and rounding are defined ---------------------------------------
+
+# How a partly right answer earns points, per question type, in the words printed on papers and shown in the app.
+# The grader (revise.grading) computes the share; these sentences say what it does.
+PARTIAL_CREDIT: dict[str, str] = {
+    "fill": "每空分值相同，按答对的空数给分",
+    "choice": "选对得满分，选错不得分",
+    "multi": "全对得满分；少选按选对的比例给分（注明少选不得分的除外）；错选不得分",
+    "truefalse": "判断正确得满分，否则不得分",
+    "judge": "判断对且改正对得满分；只判断对得一半；判断错不得分",
+    "short": "按答到的要点比例给分（自动评分，可自行调整）",
+    "essay": "按答到的要点比例给分（自动评分，可自行调整）",
+    "numeric": "结果在允许误差内得满分，否则不得分",
+    "match": "每组配对分值相同，按配对正确的组数给分",
+}
+
+
+def _decimal(value: float) -> Decimal:
+    return Decimal(repr(round(float(value), 6)))
+
+
+def is_mark(points: float, step: float) -> bool:
+    """True when `points` is a whole number of `step`s (2.5 with step 0.5; not 2.3)."""
+    return _decimal(points) % _decimal(step) == 0
+
+
+def round_mark(fraction: float, points: float, step: float = DEFAULT_ROUNDING) -> float:
+    """The points a `fraction` of a question worth `points` earns: the nearest multiple of `step` (halves round up).
+
+    Nothing right stays 0 and all right stays full marks; a partly right
+    answer never rounds up to full marks (it gets at most points - step).
+    """
+    if fraction >= 1:
+        return float(points)
+    if fraction <= 0:
+        return 0.0
+    unit, whole = _decimal(step), _decimal(points)
+    steps = (_decimal(fraction) * whole / unit).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return float(max(Decimal(0), min(steps * unit, whole - unit)))
+
+
+def mark_total(marks: list[float]) -> float:
+    """The sum of marks, exact (no 26.999999 from adding floats)."""
+    return float(sum((_decimal(mark) for mark in marks), Decimal(0)))
+
+
+def rounding_rule(step: float) -> str:
+    """The rounding rule as printed: 每题得分按 0.5 分取整……"""
+    return f"每题得分按 {step:g} 分取整（四舍五入；部分答对不会取整成满分）"
+
+
+def marking_rules(paper: Paper) -> list[str]:
+    """The paper's marking rules as printed and shown before an exam: the rounding, then partial credit per type on it."""
+    types = list(dict.fromkeys(section.type for section in paper.sections))
+    return [rounding_rule(paper.rounding), *(f"{TYPE_LABELS[qtype]}：{PARTIAL_CREDIT[qtype]}" for qtype in types if qtype in PARTIAL_CREDIT)]
 
 
 @dataclass(frozen=True)
@@ -105,7 +165,8 @@ class PaperParser(NodeReader):
         if sections_node is not None and not read:
             self.error(sections_node, "试卷至少要有一个大题（section）")
         weights = self.chapter_weights(fields.get("chapters"))
-        if paper_id is None or title is None or minutes is None or not read or len(sections) != len(read) or weights is None:
+        rounding = self.rounding(fields.get("rounding"), sections, sections_node)
+        if paper_id is None or title is None or minutes is None or not read or len(sections) != len(read) or weights is None or rounding is None:
             return None
         return Paper(
             id=paper_id,
@@ -116,7 +177,31 @@ class PaperParser(NodeReader):
             chapter_weights=weights,
             description=self.text(fields.get("description"), "“description”"),
             exclude_tags=self.texts(fields.get("exclude_tags"), "“exclude_tags”"),
+            rounding=rounding,
         )
+
+    def rounding(self, node: yaml.Node | None, sections: list[Section], sections_node: yaml.Node | None) -> float | None:
+        """The paper's rounding step (DEFAULT_ROUNDING when not given); None after an error.
+
+        Each section's points must be a whole number of steps, or full marks could not be written.
+        """
+        if node is None:
+            step = DEFAULT_ROUNDING
+        else:
+            value = self.number(node, "“rounding”")
+            if value is None:
+                return None
+            if not 0 < value <= MAX_ROUNDING or not is_mark(value, 0.01):
+                self.error(node, f"“rounding”（每题得分取整到几分）应该大于 0、不超过 {MAX_ROUNDING}，最多两位小数，例如 0.5 或 1，不能是 {value:g}")
+                return None
+            step = value
+        wrong = [section for section in sections if not is_mark(section.points, step)]
+        for section in wrong:
+            self.error(
+                node if node is not None else sections_node,
+                f"大题“{section.title}”每题 {section.points:g} 分，不是取整单位 {step:g} 分的整数倍：请改“points”，或把“rounding”改小",
+            )
+        return None if wrong else step
 
     def chapter_weights(self, node: yaml.Node | None) -> dict[str, float] | None:
         """Weights by chapter title; None after an error."""

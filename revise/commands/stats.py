@@ -1,4 +1,4 @@
-"""`revise stats`: mastery, what is due, the practice calendar, time spent, mock-exam trends and the exam date; `--fit` fits FSRS.
+"""`revise stats`: mastery, what is due, the practice calendar, time spent, mock-exam trends, 判我对 and the exam date; `--fit` fits FSRS.
 
 Everything is printed in Chinese; text from the bank (prompts, chapter and
 paper titles) passes through :func:`revise.safetext.one_line` on its way to
@@ -19,12 +19,11 @@ from revise.safetext import one_line
 
 if TYPE_CHECKING:
     from revise.bank.model import Bank
-    from revise.progress.forecast import Heatmap, PaperTrend, SprintItem, TimeCost, TypeMastery
+    from revise.progress.forecast import AppealCount, Heatmap, PaperTrend, SprintItem, TimeCost, TypeMastery
     from revise.progress.mastery import GroupMastery, Stats
     from revise.progress.optimizer import FitResult, Retention
     from revise.progress.store import Store
 
-NAME = "stats"
 HELP = "学习统计：各章和各题型掌握度、未来 7 天到期、练习日历、最花时间的题、模拟考试成绩走势、距考试天数；--fit 拟合个人 FSRS 参数"
 SPARK = "▁▂▃▄▅▆▇█"
 SPARK_DAYS = 30
@@ -59,6 +58,9 @@ class Extras:
     days_left: int | None = None
     sprint: list[SprintItem] = field(default_factory=list)
     never_answered: int = 0
+    appeals: AppealCount | None = None
+    # Handed-in attempts left out of the trends (time ran out under the "nocount" rule).
+    not_counted: int = 0
     # The prompt of each often-wrong and sprint question as last shown (a calculation with its values filled in).
     shown_prompts: dict[str, str] = field(default_factory=dict)
 
@@ -116,6 +118,7 @@ def collect_extras(bank: Bank, store: Store, stats: Stats, *, top: int = 10, inc
     """The statistics beyond mastery.py's: due ahead, the calendar, type mastery, time, trends, retention and the exam date."""
     from revise.bank.drills import practice_questions
     from revise.progress.forecast import (
+        count_appeals,
         days_until,
         due_ahead,
         exam_trends,
@@ -128,6 +131,7 @@ def collect_extras(bank: Bank, store: Store, stats: Stats, *, top: int = 10, inc
         time_costs,
     )
     from revise.progress.optimizer import achieved_retention, load_answers
+    from revise.sessions.exam_report import attempt_rows
 
     now = stats.now
     questions = practice_questions(bank, include_drills=include_drills)
@@ -141,14 +145,17 @@ def collect_extras(bank: Bank, store: Store, stats: Stats, *, top: int = 10, inc
                 exam_date = None  # a hand-edited bad value must not stop the statistics
     log = store.reviews()
     drawn = last_params(log)
+    attempts = attempt_rows(store)  # scores rounded as the papers' rules say, old reports included
     extras = Extras(
         due_ahead=due_ahead(store, now, only=questions),
         heatmap=practice_heatmap(store, now),
         by_type=mastery_by_type(stats.mastery.questions, questions),
         slowest=time_costs(log, questions, top),
-        trends=exam_trends(store.exam_attempts(), {pid: paper.title for pid, paper in bank.papers.items()}),
+        trends=exam_trends(attempts, {pid: paper.title for pid, paper in bank.papers.items()}),
         retention=achieved_retention(load_answers(store, log)),
         desired_retention=desired,
+        appeals=count_appeals(store.appeals(), log),
+        not_counted=sum(1 for row in attempts if row["submitted_at"] is not None and not row.get("counted", True)),
         shown_prompts={w.question_id: shown_prompt(questions[w.question_id], drawn.get(w.question_id)) for w in stats.most_wrong if w.question_id in questions},
     )
     if exam_date is not None:
@@ -189,6 +196,8 @@ def extras_to_json(extras: Extras) -> dict[str, Any]:
             }
             for trend in extras.trends
         ],
+        "appeals": None if extras.appeals is None else {"total": extras.appeals.total, "in_exams": extras.appeals.in_exams},
+        "exams_not_counted": extras.not_counted,
         "retention": {
             "desired": extras.desired_retention,
             "achieved": None if extras.retention.achieved is None else round(extras.retention.achieved, 4),
@@ -365,6 +374,9 @@ def render_text(stats: Stats, extras: Extras | None = None) -> str:
         lines.append(f"  {pad(item.label, 14)} {pad(percent(item.accuracy), 5, right=True)}，共 {item.answered} 次")
     if extras is not None:
         lines.append(retention_line(extras.retention, extras.desired_retention))
+        if extras.appeals is not None:
+            in_exams = f"，其中模拟考试成绩单里 {extras.appeals.in_exams} 次" if extras.appeals.in_exams else ""
+            lines.append(f"判我对（申诉）：{extras.appeals.total} 次{in_exams}")
     if stats.most_wrong:
         lines += ["", "最常错的题："]
         for entry in stats.most_wrong:
@@ -373,7 +385,7 @@ def render_text(stats: Stats, extras: Extras | None = None) -> str:
     if extras is not None:
         if extras.slowest:
             lines += ["", *_slow_lines(extras.slowest)]
-        lines += ["", *_trend_lines(extras.trends)]
+        lines += ["", *_trend_lines(extras.trends, extras.not_counted)]
         lines += ["", *_exam_lines(extras)]
     return "\n".join(lines)
 
@@ -422,10 +434,11 @@ def _slow_lines(slowest: list[TimeCost]) -> list[str]:
     return lines
 
 
-def _trend_lines(trends: list[PaperTrend]) -> list[str]:
+def _trend_lines(trends: list[PaperTrend], not_counted: int = 0) -> list[str]:
+    left_out = f"另有 {not_counted} 次时间到未交卷，按规则不计成绩。" if not_counted else ""
     if not trends:
-        return ["模拟考试：还没有交过卷。"]
-    lines = ["模拟考试成绩走势（按试卷分开）："]
+        return [f"模拟考试：还没有计入成绩的交卷。{left_out}"]
+    lines = [f"模拟考试成绩走势（按试卷分开；放弃的和不计成绩的不算）：{left_out}"]
     for trend in trends:
         scores = " → ".join(f"{percent(point.percent)}" for point in trend.points[-8:])
         change = trend.change

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from revise.bank.model import BLANK_RE, Bank, JudgeQuestion, MatchQuestion, NumericQuestion, ShortQuestion, format_number, letter
-from revise.bank.papers import DrawnPaper, DrawnQuestion
+from revise.bank.papers import DrawnPaper, DrawnQuestion, marking_rules
 from revise.grading import expected_text
 
 ANSWER_LINES = {"short": 6, "essay": 14, "numeric": 3}
@@ -96,6 +96,7 @@ def layout_paper(paper: DrawnPaper) -> list[Block]:
         Block("title", blueprint.title + (f"（{chr(65 + paper.version)}卷）" if paper.version else "")),
         Block("meta", f"考试时间：{blueprint.minutes}分钟　满分：{blueprint.total_points:g}分　试卷编号：{paper.label}"),
         Block("meta", "姓名：＿＿＿＿＿＿　学号：＿＿＿＿＿＿　得分：＿＿＿＿"),
+        Block("note", "评分规则：" + "；".join(marking_rules(blueprint)) + "。"),
     ]
     for index, section in enumerate(blueprint.sections):
         blocks.append(Block("section", section.title))

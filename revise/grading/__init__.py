@@ -77,13 +77,16 @@ def expected_text(question: Question, params: dict[str, float] | None = None) ->
     return ""
 
 
-def grade(question: Question, response: Response | str, bank: Bank | None = None, *, params: dict[str, float] | None = None) -> Result:
+def grade(
+    question: Question, response: Response | str, bank: Bank | None = None, *, params: dict[str, float] | None = None, unit_shown: bool = False
+) -> Result:
     """Grade one response to a question: typed text, or the structured answer of a form.
 
     `bank` supplies the known wrong terms (its index is built once per bank)
     and its synonyms. `params` are the values shown to the student of a
     numeric question with params; leaving them out for such a question raises
-    ValueError.
+    ValueError. `unit_shown`: the unit is printed beside the answer box, so a
+    number typed without it is not reminded of it.
     """
     expected = expected_text(question, params)
     if isinstance(response, Response):
@@ -115,7 +118,7 @@ def grade(question: Question, response: Response | str, bank: Bank | None = None
     if isinstance(question, JudgeQuestion):
         return grade_judge(question, stripped, expected, context)
     if isinstance(question, NumericQuestion):
-        return grade_numeric(question, stripped, expected, params, context)
+        return grade_numeric(question, stripped, expected, params, context, unit_shown=unit_shown)
     if isinstance(question, MatchQuestion):
         return grade_match(question, stripped, expected)
     raise TypeError(f"cannot grade a question of type {type(question).__name__}")

@@ -97,7 +97,9 @@ def number_gap(given: float, expected: float) -> str:
     return text + "）"
 
 
-def grade_numeric(question: NumericQuestion, response: str, expected_display: str, params: dict[str, float] | None, context: Context) -> Result:
+def grade_numeric(
+    question: NumericQuestion, response: str, expected_display: str, params: dict[str, float] | None, context: Context, *, unit_shown: bool = False
+) -> Result:
     expected = numeric_expected(question, params)
     tolerance = question.tolerance
     # "不进货，因为库存还有30箱": the answer is what comes before the reasoning.
@@ -144,7 +146,7 @@ def grade_numeric(question: NumericQuestion, response: str, expected_display: st
                 notes.append(note)
             if len({n.value for n in numbers}) > 1:
                 notes.append(f"按最后的数 {number.text} 评分")
-            if question.unit and question.unit != "%" and question.unit not in tn.to_simplified(tn.nfkc(response)):
+            if question.unit and question.unit != "%" and not unit_shown and question.unit not in tn.to_simplified(tn.nfkc(response)):
                 notes.append(f"别忘了单位“{question.unit}”")
             return correct(expected_display, notes)
     hint = ""

@@ -79,11 +79,22 @@ class Marking:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-_ATTEMPT_COLUMNS = "id, paper_id, seed, minutes, started_at, deadline, questions, submitted_at, auto_submitted, score, max_score, report, owner"
+_ATTEMPT_COLUMNS = (
+    "id, paper_id, seed, minutes, started_at, deadline, questions, submitted_at, auto_submitted, score, max_score, report, owner,"
+    " time_rule, grace_minutes, counted"
+)
+
+
+class SavedAnswers(dict[int, tuple[str, bool]]):
+    """{number: (response, flagged)} as committed, and `late`: the numbers changed after the deadline (in a grace period)."""
+
+    def __init__(self, answers: dict[int, tuple[str, bool]], late: set[int]) -> None:
+        super().__init__(answers)
+        self.late = late
 
 
 def _attempt_from_row(row: Sequence[Any]) -> dict[str, Any]:
-    attempt_id, paper_id, seed, minutes, started, deadline, questions, submitted, auto, score, max_score, report, owner = row
+    attempt_id, paper_id, seed, minutes, started, deadline, questions, submitted, auto, score, max_score, report, owner, rule, grace, counted = row
     return {
         "id": attempt_id,
         "paper_id": paper_id,
@@ -98,6 +109,9 @@ def _attempt_from_row(row: Sequence[Any]) -> dict[str, Any]:
         "max_score": max_score,
         "report": report,
         "owner": owner,
+        "time_rule": rule,
+        "grace_minutes": int(grace),
+        "counted": bool(counted),
     }
 
 
@@ -114,12 +128,18 @@ class AttemptsMixin(RecordsMixin):
         questions: Sequence[tuple[int, str]],
         *,
         owner: str | None = None,
+        time_rule: str = "submit",
+        grace_minutes: int = 0,
     ) -> int:
-        """Record a new attempt at a drawn paper (seed, time limit, deadline, (number, question id) list), held by `owner`; its id."""
+        """Record a new attempt at a drawn paper (seed, time limit, deadline, (number, question id) list), held by `owner`; its id.
+
+        `time_rule` ("submit", "grace" or "nocount") and `grace_minutes` say what happens when the time runs out.
+        """
 
         def work(connection: sqlite3.Connection) -> int:
             cursor = connection.execute(
-                "INSERT INTO exam_attempts (paper_id, seed, minutes, started_at, deadline, questions, owner, owner_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO exam_attempts (paper_id, seed, minutes, started_at, deadline, questions, owner, owner_seen_at, time_rule, grace_minutes)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     paper_id,
                     int(seed),
@@ -129,6 +149,8 @@ class AttemptsMixin(RecordsMixin):
                     json.dumps([[int(n), qid] for n, qid in questions]),
                     owner,
                     db_time(started_at) if owner else None,
+                    time_rule,
+                    int(grace_minutes),
                 ),
             )
             assert cursor.lastrowid is not None
@@ -176,8 +198,12 @@ class AttemptsMixin(RecordsMixin):
 
     # -- answers -----------------------------------------------------------------------------
 
-    def save_exam_answer(self, attempt_id: int, number: int, response: str, flagged: bool, at: datetime, *, owner: str | None = None) -> None:
+    def save_exam_answer(
+        self, attempt_id: int, number: int, response: str, flagged: bool, at: datetime, *, owner: str | None = None, late: bool = False
+    ) -> None:
         """Save (replace) the response and flag of one question of an attempt, committed before returning.
+
+        `late`: saved after the deadline (in a grace period); an answer stays late once its response changed late.
 
         :class:`StoreWriteError` when the disk refused it (nothing saved: retry),
         :class:`AttemptTakenError` when another window holds the attempt, and
@@ -190,9 +216,10 @@ class AttemptsMixin(RecordsMixin):
             if row is not None and row[0] is not None:
                 raise StoreError("这份试卷已经交卷，不能再改答案")
             connection.execute(
-                "INSERT INTO exam_answers (attempt_id, number, response, flagged, saved_at) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT (attempt_id, number) DO UPDATE SET response = excluded.response, flagged = excluded.flagged, saved_at = excluded.saved_at",
-                (attempt_id, int(number), response, int(bool(flagged)), db_time(at)),
+                "INSERT INTO exam_answers (attempt_id, number, response, flagged, saved_at, late) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (attempt_id, number) DO UPDATE SET response = excluded.response, flagged = excluded.flagged, saved_at = excluded.saved_at,"
+                " late = CASE WHEN excluded.response != exam_answers.response THEN MAX(exam_answers.late, excluded.late) ELSE exam_answers.late END",
+                (attempt_id, int(number), response, int(bool(flagged)), db_time(at), int(bool(late) and bool(response))),
             )
 
         self._write(work)
@@ -205,21 +232,29 @@ class AttemptsMixin(RecordsMixin):
         return (row[0], bool(row[1])) if row else None
 
     @staticmethod
-    def _saved_answers(connection: sqlite3.Connection, attempt_id: int) -> dict[int, tuple[str, bool]]:
-        rows = connection.execute("SELECT number, response, flagged FROM exam_answers WHERE attempt_id = ?", (attempt_id,))
-        return {number: (response, bool(flagged)) for number, response, flagged in rows}
+    def _saved_answers(connection: sqlite3.Connection, attempt_id: int) -> SavedAnswers:
+        rows = connection.execute("SELECT number, response, flagged, late FROM exam_answers WHERE attempt_id = ?", (attempt_id,)).fetchall()
+        return SavedAnswers({number: (response, bool(flagged)) for number, response, flagged, _ in rows}, {number for number, *_, late in rows if late})
 
     # -- handing in ----------------------------------------------------------------------------
 
     def hand_in_exam_attempt(
-        self, attempt_id: int, at: datetime, auto: bool, mark: Callable[[dict[int, tuple[str, bool]]], Marking], *, owner: str | None = None
+        self,
+        attempt_id: int,
+        at: datetime,
+        auto: bool,
+        mark: Callable[[SavedAnswers], Marking],
+        *,
+        owner: str | None = None,
+        counted: bool = True,
     ) -> tuple[Marking, list[AnswerReceipt]] | None:
         """Hand in an attempt, marking the answers the store holds, in one transaction.
 
-        `mark` gets {number: (response, flagged)} as committed and returns a
-        :class:`Marking`; its answers are logged (mode exam) and its report
-        stored. None when the attempt was already handed in (by another window):
-        nothing is logged twice.
+        `mark` gets {number: (response, flagged)} as committed (with `.late`)
+        and returns a :class:`Marking`; its answers are logged (mode exam) and
+        its report stored. None when the attempt was already handed in (by
+        another window): nothing is logged twice. `counted=False` keeps it out
+        of the score trend (time ran out under the "nocount" rule).
         """
 
         def work(connection: sqlite3.Connection) -> tuple[Marking, list[AnswerReceipt]] | None:
@@ -234,8 +269,8 @@ class AttemptsMixin(RecordsMixin):
                 check_answer(answer)
             receipts = [self._record_answer(connection, answer) for answer in marking.answers]
             connection.execute(
-                "UPDATE exam_attempts SET submitted_at = ?, auto_submitted = ?, score = ?, max_score = ?, report = ?, owner = NULL WHERE id = ?",
-                (db_time(at), int(bool(auto)), float(marking.score), float(marking.max_score), marking.report(receipts), attempt_id),
+                "UPDATE exam_attempts SET submitted_at = ?, auto_submitted = ?, score = ?, max_score = ?, report = ?, owner = NULL, counted = ? WHERE id = ?",
+                (db_time(at), int(bool(auto)), float(marking.score), float(marking.max_score), marking.report(receipts), int(bool(counted)), attempt_id),
             )
             return marking, receipts
 
@@ -290,6 +325,7 @@ class AttemptsMixin(RecordsMixin):
             attempt = _attempt_from_row(row)
             saved = self._saved_answers(connection, attempt_id)
             attempt["answers"] = [(number, *saved[number]) for number in sorted(saved)]
+            attempt["late"] = sorted(saved.late)
             last = connection.execute("SELECT MAX(saved_at) FROM exam_answers WHERE attempt_id = ?", (attempt_id,)).fetchone()[0]
             attempt["last_saved_at"] = optional_time(last)
             return attempt
@@ -319,6 +355,11 @@ class AttemptsMixin(RecordsMixin):
         """Every attempt that was not abandoned, newest first (without saved answers)."""
         rows = self._read(lambda c: c.execute(f"SELECT {_ATTEMPT_COLUMNS} FROM exam_attempts WHERE abandoned_at IS NULL ORDER BY id DESC").fetchall())
         return [_attempt_from_row(row) for row in rows]
+
+    def last_exam_time_rule(self) -> tuple[str, int] | None:
+        """(time rule, grace minutes) the newest attempt was started with, abandoned ones included: the student's last choice."""
+        row = self._read(lambda c: c.execute("SELECT time_rule, grace_minutes FROM exam_attempts ORDER BY id DESC LIMIT 1").fetchone())
+        return (row[0], int(row[1])) if row else None
 
     def exam_adjustments(self, attempt_id: int) -> list[tuple[int, float, float, datetime]]:
         """(number, previous points, points, when) of every adjustment to an attempt, oldest first."""

@@ -9,6 +9,7 @@ Pure functions over the store's data, each with a thin reader that takes the
 - mastery by question type (mastery by chapter is :mod:`revise.progress.mastery`'s);
 - the questions that cost the most time (the log records each answer's duration);
 - the mock-exam score trend, one line per paper, never mixed across papers;
+- how often the student said 判我对 (appeals), in practice and in exam reviews;
 - the days left until the exam, and the 考前冲刺 selection: the questions whose
   predicted recall at the exam is lowest, weakest first, spread over the days left.
 
@@ -301,19 +302,47 @@ def exam_trends(attempts: Iterable[Mapping[str, Any]], titles: Mapping[str, str]
     """Handed-in attempts grouped by paper, each paper's oldest first: one trend per paper, never mixed.
 
     `attempts` are :meth:`Store.exam_attempts` dicts (abandoned ones are
-    already left out); unfinished ones are skipped. Papers come in `titles`
-    order (the bank's), then papers no longer in the bank by id.
+    already left out); unfinished ones, and those handed in but not counted
+    (time ran out under the "nocount" rule), are skipped. Papers come in
+    `titles` order (the bank's), then papers no longer in the bank by id.
     """
     titles = titles or {}
     grouped: dict[str, list[ExamPoint]] = defaultdict(list)
     for attempt in attempts:
-        if attempt.get("submitted_at") is None or attempt.get("score") is None:
+        if attempt.get("submitted_at") is None or attempt.get("score") is None or not attempt.get("counted", True):
             continue
         grouped[attempt["paper_id"]].append(
             ExamPoint(int(attempt["id"]), attempt["submitted_at"], float(attempt["score"]), float(attempt.get("max_score") or 0.0))
         )
     order = [pid for pid in titles if pid in grouped] + sorted(pid for pid in grouped if pid not in titles)
     return [PaperTrend(pid, titles.get(pid, pid), sorted(grouped[pid], key=lambda p: (p.submitted_at, p.attempt_id))) for pid in order]
+
+
+# -- appeals (判我对) --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AppealCount:
+    """How often the student said 判我对: in all, and from mock-exam reviews."""
+
+    total: int = 0
+    in_exams: int = 0
+
+
+class LoggedRow(Protocol):
+    """What :func:`count_appeals` reads of a review-log row."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def mode(self) -> str: ...
+
+
+def count_appeals(appeals: Iterable[Mapping[str, Any]], rows: Iterable[LoggedRow]) -> AppealCount:
+    """Appeals (:meth:`Store.appeals` dicts) counted, and those of answers given in a mock exam (mode ``exam``)."""
+    exam_rows = {row.id for row in rows if row.mode == "exam"}
+    listed = list(appeals)
+    return AppealCount(len(listed), sum(1 for appeal in listed if appeal.get("review_id") in exam_rows))
 
 
 # -- the exam date and 考前冲刺 ------------------------------------------------------------------------------

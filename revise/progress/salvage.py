@@ -47,6 +47,7 @@ TABLES = (
     "bookmarks",
     "notes",
     "appeals",
+    "self_assessments",
 )
 CHUNK = 200
 RECOVER_TIMEOUT_S = 120

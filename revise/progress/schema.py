@@ -7,7 +7,8 @@ written by a newer revise is refused untouched (:class:`NewerSchemaError`).
 
 Versions: 1 the review log, cards, notebook and settings; 2 exam attempts; 3
 abandoned attempts; 4 the window holding an attempt; 5 the state before each
-answer and undone answers; 6 bookmarks and notes; 7 appeals.
+answer and undone answers; 6 bookmarks and notes; 7 appeals; 8 self-assessed
+key points.
 """
 
 from __future__ import annotations
@@ -195,6 +196,39 @@ SCHEMA_V7 = (
     *_append_only("appeals"),
 )
 
+SCHEMA_V8 = (
+    # 自评: key points of a short or essay answer the student says they made in their own words.
+    # Each change is a row holding every point ticked so far; the answer's row never changes.
+    """
+    CREATE TABLE self_assessments (
+        id INTEGER PRIMARY KEY,
+        review_id INTEGER NOT NULL REFERENCES review_log (id),
+        question_id TEXT NOT NULL,
+        points TEXT NOT NULL,               -- JSON list of the key point labels ticked
+        score_before REAL NOT NULL,         -- the automatic score
+        score REAL NOT NULL,                -- with the ticked points credited
+        verdict_before TEXT NOT NULL,
+        verdict TEXT NOT NULL CHECK (verdict IN ('correct', 'partial', 'incorrect')),
+        rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+        override_id INTEGER REFERENCES review_log (id),
+        assessed_at TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX self_assessments_by_review ON self_assessments (review_id, id)",
+    *_append_only("self_assessments"),
+)
+
+SCHEMA_V9 = (
+    # What happens when an exam's time runs out, chosen by the student at the start (kept for a resumed attempt):
+    # 'submit' hands it in, 'grace' allows grace_minutes more (answers changed then are late), 'nocount' leaves it out of the trend.
+    "ALTER TABLE exam_attempts ADD COLUMN time_rule TEXT NOT NULL DEFAULT 'submit'",
+    "ALTER TABLE exam_attempts ADD COLUMN grace_minutes INTEGER NOT NULL DEFAULT 0",
+    # 0: handed in but not counted in the score trend (time ran out under 'nocount').
+    "ALTER TABLE exam_attempts ADD COLUMN counted INTEGER NOT NULL DEFAULT 1",
+    # 1: the answer was changed after the deadline, in the grace period.
+    "ALTER TABLE exam_answers ADD COLUMN late INTEGER NOT NULL DEFAULT 0",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "review log, cards, notebook and settings", SCHEMA_V1),
     Migration(2, "exam attempts, their answers and point adjustments", SCHEMA_V2),
@@ -203,6 +237,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "state before each answer, and undone answers", SCHEMA_V5),
     Migration(6, "bookmarks and notes", SCHEMA_V6),
     Migration(7, "appeals", SCHEMA_V7),
+    Migration(8, "self-assessed key points", SCHEMA_V8),
+    Migration(9, "exam time rules, counted attempts and late answers", SCHEMA_V9),
 )
 
 

@@ -19,11 +19,20 @@ SETTINGS_DEFAULTS: dict[str, Any] = {
     "exam_date": None,
     # FSRS parameters fitted from the student's own log; None: py-fsrs's defaults.
     "fsrs_parameters": None,
+    # 顺序练习: per chapter title, the id of the last question answered in order; None: none yet.
+    "sequential_positions": None,
+    # The first-run welcome has been shown (once, on a fresh data dir).
+    "welcome_shown": False,
+    # 背题模式 hides each answer until Space reveals it.
+    "study_hide_answers": False,
 }
 DISPLAY_SCRIPTS = ("simplified", "traditional")
 MAX_THEME_CHARS = 64
 # py-fsrs 6 takes 21 parameters; 19 came from FSRS-5 and 17 from FSRS-4.5.
 FSRS_PARAMETER_COUNTS = (17, 19, 21)
+# Bounds on the 顺序练习 positions: a chapter title and a question id are short; a bank has tens of chapters.
+MAX_POSITION_ENTRIES = 500
+MAX_POSITION_CHARS = 200
 
 
 def validate_setting(key: str, value: Any) -> Any:
@@ -50,6 +59,8 @@ def validate_setting(key: str, value: Any) -> Any:
         return _exam_date(value)
     if key == "fsrs_parameters":
         return _fsrs_parameters(value)
+    if key == "sequential_positions":
+        return _positions(value)
     if isinstance(value, str) and value.strip().lower() in ("true", "yes", "on", "1", "false", "no", "off", "0"):
         return value.strip().lower() in ("true", "yes", "on", "1")
     if isinstance(value, bool):
@@ -94,3 +105,14 @@ def _fsrs_parameters(value: Any) -> list[float] | None:
     if len(numbers) not in FSRS_PARAMETER_COUNTS or not all(math.isfinite(number) for number in numbers):
         raise ValueError(f"fsrs_parameters must be {' or '.join(map(str, FSRS_PARAMETER_COUNTS))} finite numbers")
     return numbers
+
+
+def _positions(value: Any) -> dict[str, str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or len(value) > MAX_POSITION_ENTRIES:
+        raise ValueError(f"sequential_positions must map at most {MAX_POSITION_ENTRIES} chapter titles to question ids")
+    for chapter, question_id in value.items():
+        if not all(isinstance(text, str) and 0 < len(text) <= MAX_POSITION_CHARS for text in (chapter, question_id)):
+            raise ValueError(f"sequential_positions must map chapter titles to question ids of at most {MAX_POSITION_CHARS} characters")
+    return dict(value)

@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from revise.progress import files
+from revise.progress.assessments import AssessmentsMixin
 from revise.progress.attempts import AttemptsMixin, Marking, new_owner_token
 from revise.progress.errors import (
     AttemptInUseError,
@@ -63,6 +64,7 @@ from revise.progress.files import (
     retry_while_busy,
     unusable_file_reason,
 )
+from revise.progress.notebook_edits import NotebookEditsMixin
 from revise.progress.personal import Note, PersonalMixin
 from revise.progress.records import (
     MODES,
@@ -129,7 +131,7 @@ __all__ = [
 _retry_while_busy = retry_while_busy
 
 
-class Store(AttemptsMixin, PersonalMixin):
+class Store(AttemptsMixin, PersonalMixin, NotebookEditsMixin, AssessmentsMixin):
     """The progress database of one data dir. Open with :meth:`Store.open`; use as a context manager."""
 
     def __init__(self, connection: sqlite3.Connection, path: Path, notices: list[StoreNotice]) -> None:

@@ -9,14 +9,21 @@ The TUI, the exam mode and the tests all drive the same object::
             engine.override("again")
     print(engine.summary)
 
-What a practice session serves, in order of preference:
+A practice session has a fixed size, decided when it starts (its plan):
+everything due today (:func:`revise.progress.due.due_today_ids`, the same
+count home and the chapter list show), then new questions in bank order up to
+the daily new limit (a setting, 20 by default; questions first answered
+earlier today count against it, mock exams included). It serves, in order of
+preference:
 
-1. reviews due now (most overdue first);
-2. new questions in bank order, up to the daily new limit (a setting, 20 by
-   default; questions first answered earlier today count against it);
+1. cards due now (most overdue first);
+2. the rest of the plan (new questions, then cards due later today);
 3. cards in their (re)learning steps due within the next 20 minutes, so that a
    session need not stop while a one-minute step runs out;
 4. the questions held back in 1-3 (see below); nothing else left: None.
+
+Progress is "k of the plan's n": a question served again (a wrong answer's
+learning step) does not move it, and n never grows.
 
 It never serves the question it served last. When a question is answered
 wrong, the other questions of its concept ("siblings") are held back for the
@@ -24,7 +31,8 @@ next few questions, so the feedback just read does not answer them.
 
 A notebook session (``notebook_only=True``) goes once through the questions in
 the 错题本; an explicit ``queue`` of ids (e.g. an exam paper) is served in
-order. Filters narrow every kind of session.
+order, from `queue_start` on (顺序练习 resumes there, and with a `resume_key`
+remembers the last question answered). Filters narrow every kind of session.
 """
 
 from __future__ import annotations
@@ -32,7 +40,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from revise.bank.drills import is_drill_id, practice_questions
@@ -41,8 +49,9 @@ from revise.bank.params import UndrawableError, draw_params, render_prompt
 from revise.bank.response import Response
 from revise.bank.shuffle import option_order
 from revise.clock import local_zone, start_of_day
+from revise.progress.due import due_today_ids
 from revise.progress.scheduling import AGAIN, RATING_NAMES, override_rating
-from revise.progress.store import MODES, NOTEBOOK_CLEARED, AnswerReceipt, Store
+from revise.progress.store import MODES, NOTEBOOK_CLEARED, AnswerReceipt, Store, StoreError
 
 if TYPE_CHECKING:
     from revise.grading import Result
@@ -51,7 +60,8 @@ if TYPE_CHECKING:
 LEARN_AHEAD = timedelta(minutes=20)
 # After a wrong answer, the rest of its concept waits this many questions.
 SIBLING_GAP = 4
-# Attempts at drawing parameter values for which the formula can be evaluated.
+# The setting where 顺序练习 keeps, per chapter, the last question answered in order.
+SEQUENTIAL_SETTING = "sequential_positions"
 
 
 @dataclass(frozen=True)
@@ -90,12 +100,12 @@ class Presented:
     total: int | None
     chapter: str
     concept_name: str | None
-    # Why it was chosen: "due", "new", "learning" (served ahead), "notebook" or "queue".
+    # Why it was chosen: "due", "new", "learning" (served ahead, or again after a wrong answer), "notebook" or "queue".
     reason: str = "new"
     shown_at: datetime | None = None
     # The order the options (or match items) are shown in, as bank indexes; () for other types.
     order: tuple[int, ...] = ()
-    # Practice sessions: how many due and new questions wait after this one (the total would keep moving).
+    # Practice sessions: how many questions of the plan wait after this one.
     remaining: int | None = None
 
     @property
@@ -166,11 +176,17 @@ class PracticeEngine:
         grade: Callable[..., Result] | None = None,
         daily_new_limit: int | None = None,
         sibling_gap: int = SIBLING_GAP,
+        tz: tzinfo | None = None,
+        queue_start: int = 0,
+        resume_key: str | None = None,
     ) -> None:
         """Prepare a session. `mode` is "practice", "exam" or "drill" (drills only).
 
-        `queue` serves exactly those question ids, in order; `grade` replaces
-        ``revise.grading.grade``; `daily_new_limit` overrides the setting.
+        `queue` serves exactly those question ids, in order, from index
+        `queue_start`; with `resume_key` (a chapter title) each answer also
+        saves the question as where 顺序练习 stopped. `grade` replaces
+        ``revise.grading.grade``; `daily_new_limit` overrides the setting; `tz`
+        is the zone "today" is counted in (default: the machine's).
         """
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
@@ -186,6 +202,8 @@ class PracticeEngine:
         self._grade_function: Callable[..., Result] | None = grade
         self._sibling_gap = sibling_gap
         self._new_limit = daily_new_limit
+        self._tz = tz
+        self._resume_key = resume_key
 
         candidates = practice_questions(bank, include_drills=include_drills or mode == "drill", drills_only=mode == "drill")
         self.questions: dict[str, Question] = {qid: q for qid, q in candidates.items() if self.filters.matches(q)}
@@ -195,7 +213,10 @@ class PracticeEngine:
             self._queue = [qid for qid in dict.fromkeys(queue) if qid in self.questions]
         elif notebook_only:
             self._queue = [qid for qid in store.notebook_ids() if qid in self.questions]
-        self._queue_index = 0
+        self._queue_index = max(0, min(queue_start, len(self._queue))) if self._queue is not None else 0
+        # Practice sessions: the plan (fixed at the first question), and the part of it served so far.
+        self._plan: list[str] | None = None
+        self._plan_served: set[str] = set()
 
         self._seen = store.seen_ids()
         self._started = self._now()
@@ -240,7 +261,7 @@ class PracticeEngine:
             picked = self._pick_from_queue() if self._queue is not None else self._pick_practice()
             if picked is None:
                 return None
-            qid, reason, total, remaining = picked
+            qid, reason, position, total, remaining = picked
             question = self.questions[qid]
             try:
                 params = draw_params(question, self._rng)
@@ -255,7 +276,7 @@ class PracticeEngine:
             question=question,
             prompt=render_prompt(question, params),
             params=params,
-            position=self._position,
+            position=position or self._position,
             total=total,
             chapter=question.chapter,
             concept_name=concept.name if concept else None,
@@ -273,57 +294,70 @@ class PracticeEngine:
             self._last_id = self._current.question.id
             self._current = None
 
-    def _pick_from_queue(self) -> tuple[str, str, int | None, int | None] | None:
+    def _pick_from_queue(self) -> tuple[str, str, int, int | None, int | None] | None:
         assert self._queue is not None
         while self._queue_index < len(self._queue):
             qid = self._queue[self._queue_index]
             self._queue_index += 1
             if qid not in self._skipped and qid in self.questions:
-                return qid, "notebook" if self.notebook_only else "queue", len(self._queue), None
+                # Its place in the queue: 顺序练习 resumed at 31 shows 第 31/120 题.
+                return qid, "notebook" if self.notebook_only else "queue", self._queue_index, len(self._queue), None
         return None
 
+    def _zone(self, now: datetime) -> tzinfo:
+        return self._tz or local_zone(now)
+
     def _new_allowance(self, now: datetime) -> int:
+        """New questions still allowed today: the daily limit less the questions first answered today (in any mode)."""
         limit = self._new_limit if self._new_limit is not None else int(self.store.get_setting("daily_new_limit"))
-        return max(0, limit - self.store.new_since(start_of_day(now, local_zone(now))))
+        return max(0, limit - self.store.new_since(start_of_day(now, self._zone(now))))
+
+    def _make_plan(self, now: datetime) -> list[str]:
+        """Today's work in this scope: due today (most overdue first), then new questions in bank order up to the allowance."""
+        due = due_today_ids(self.store, now, self._zone(now), within=self.questions)
+        allowance = self._new_allowance(now)
+        new = [qid for qid in self.questions if qid not in self._seen][:allowance] if allowance else []
+        return list(dict.fromkeys([*due, *new]))
 
     def _held(self, qid: str) -> bool:
         concept = self.questions[qid].concept
         return concept is not None and self._position < self._held_until.get(concept, 0)
 
-    def _pick_practice(self) -> tuple[str, str, int | None, int | None] | None:
+    def _pick_practice(self) -> tuple[str, str, int, int | None, int | None] | None:
         now = self._now()
+        if self._plan is None:
+            self._plan = self._make_plan(now)
         usable = self.questions.keys() - self._skipped
-
         due = [qid for qid in self.store.due_ids(now) if qid in usable]
-        allowance = self._new_allowance(now)
-        new: list[str] = []
-        if allowance:
-            for qid in self.questions:
-                if qid not in self._seen and qid in usable:
-                    new.append(qid)
-                    if len(new) >= allowance:
-                        break
+        planned = [qid for qid in self._plan if qid not in self._plan_served and qid in usable]
         ahead = [qid for qid in self.store.learning_ids_due_by(now + LEARN_AHEAD) if qid in usable]
 
-        held: tuple[str, str] | None = None
-        chosen: tuple[str, str] | None = None
-        for reason, ids in (("due", due), ("new", new), ("learning", ahead)):
+        held: str | None = None
+        chosen: str | None = None
+        for ids in (due, planned, ahead):
             for qid in ids:
                 if qid == self._last_id:
                     continue
                 if self._held(qid):
-                    held = held or (qid, reason)
+                    held = held or qid
                     continue
-                chosen = (qid, reason)
+                chosen = qid
                 break
             if chosen:
                 break
         chosen = chosen or held
         if chosen is None:
             return None
-        # No total: due reviews and learning steps keep arriving, and a denominator that grows misleads.
-        remaining = len(set(due) | set(new)) - (chosen[0] in due or chosen[0] in new)
-        return chosen[0], chosen[1], None, remaining
+        if chosen in self._plan and chosen not in self._plan_served:
+            self._plan_served.add(chosen)
+            reason = "due" if chosen in self._seen else "new"
+        else:
+            reason = "learning"  # served again (a learning step), or a card the plan did not hold
+        total = len(self._plan) or None
+        # The plan's k of n: a question served again does not move it, and n is fixed.
+        position = len(self._plan_served) if total else self._position + 1
+        remaining = len(self._plan) - len(self._plan_served) if total else None
+        return chosen, reason, position, total, remaining
 
     # -- answering -------------------------------------------------------------------------
 
@@ -340,7 +374,7 @@ class PracticeEngine:
         if isinstance(response, str):
             response = Response.of_text(response)
         question = presented.question
-        result = self._grade(question, response, self.bank, params=presented.params or None)
+        result = self._grade(question, response, self.bank, params=presented.params or None, **self._unit_shown())
         now = self._now()
         shown_at = presented.shown_at or now
         duration_ms = max(0, int((now - shown_at).total_seconds() * 1000))
@@ -373,6 +407,8 @@ class PracticeEngine:
                 self._tally.wrong_prompts[question.id] = presented.prompt
         if receipt.rating == AGAIN:
             self._hold_siblings(question)
+        if self._resume_key is not None:
+            self._save_position(question.id)
         self._last_outcome = Outcome(
             presented=presented,
             result=result,
@@ -382,6 +418,26 @@ class PracticeEngine:
             review_id=receipt.review_id,
         )
         return self._last_outcome
+
+    def _save_position(self, question_id: str) -> None:
+        """顺序练习: remember this question as where the chapter stopped (the answer itself is already committed)."""
+        assert self._resume_key is not None
+        try:
+            positions = dict(self.store.get_setting(SEQUENTIAL_SETTING) or {})
+            positions[self._resume_key] = question_id
+            self.store.set_setting(SEQUENTIAL_SETTING, positions)
+        except (StoreError, ValueError) as error:
+            self.notices.append(f"作答已保存，但没能记下顺序练习做到哪里：{error}")
+
+    def _unit_shown(self) -> dict[str, Any]:
+        """Tell a grader that takes it that the unit is printed beside the answer box (every front end of a session does)."""
+        import inspect
+
+        try:
+            accepted = inspect.signature(self._grade).parameters
+        except (TypeError, ValueError):
+            return {}
+        return {"unit_shown": True} if "unit_shown" in accepted else {}
 
     def _hold_siblings(self, question: Question) -> None:
         if question.concept and self._sibling_gap > 0:
@@ -463,12 +519,12 @@ class PracticeEngine:
         )
 
     def describe(self) -> dict[str, Any]:
-        """What the session holds, for a start screen: questions in scope, due now, new allowed today, notebook size."""
+        """What the session holds, for a start screen: questions in scope, due today, new allowed today, notebook size."""
         now = self._now()
         usable = self.questions.keys()
         return {
             "questions": len(self.questions),
-            "due": sum(1 for qid in self.store.due_ids(now) if qid in usable),
+            "due": len(due_today_ids(self.store, now, self._zone(now), within=usable)),
             "new_available": min(self._new_allowance(now), sum(1 for qid in usable if qid not in self._seen)),
             "notebook": sum(1 for qid in self.store.notebook_ids() if qid in usable),
         }

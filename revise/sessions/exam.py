@@ -20,6 +20,11 @@ The deadline is the stored wall-clock deadline, but within a session the time
 left is also counted on the monotonic clock, and never more than the paper's
 minutes: setting the computer's clock back does not add time.
 
+What happens when the time runs out is the student's choice, made at the start
+and kept with the attempt (:class:`TimeRule`): hand in; a grace period in which
+answers changed are marked late; or hand in without counting it in the score
+trend. An attempt can also be abandoned: never marked, never in the trend.
+
 A save the disk refused raises :class:`StoreWriteError`; the answer is kept
 here as *pending* (not saved) until :meth:`ExamSession.retry_pending` or the
 hand-in saves it, and :meth:`ExamSession.is_saved` says what is committed.
@@ -27,19 +32,36 @@ hand-in saves it, and :meth:`ExamSession.is_saved` says what is committed.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
 from revise.bank.model import Bank
-from revise.bank.papers import DrawnPaper, DrawnQuestion, Paper, draw_paper
+from revise.bank.papers import DrawnPaper, DrawnQuestion, Paper, draw_paper, is_mark, mark_total
 from revise.clock import utc_now
-from revise.grading import Result, expected_text, grade
-from revise.progress.store import AnswerReceipt, AttemptInUseError, AttemptTakenError, Marking, Store, StoreWriteError, db_time, new_owner_token, parse_db_time
+from revise.progress.store import AnswerReceipt, AttemptInUseError, AttemptTakenError, Marking, Store, StoreWriteError, new_owner_token
+from revise.sessions.exam_report import (
+    GRACE,
+    NOCOUNT,
+    SUBMIT,
+    UNANSWERED_FEEDBACK,
+    UNMARKABLE_FEEDBACK,
+    AttemptSummary,
+    ExamReport,
+    ReportItem,
+    Subtotal,
+    TimeRule,
+    attempt_history,
+    attempt_rows,
+    score_item,
+)
 
 __all__ = [
+    "GRACE",
+    "NOCOUNT",
+    "SUBMIT",
+    "UNANSWERED_FEEDBACK",
+    "UNMARKABLE_FEEDBACK",
     "AttemptInUseError",
     "AttemptSummary",
     "AttemptTakenError",
@@ -50,7 +72,9 @@ __all__ = [
     "ReportItem",
     "StoreWriteError",
     "Subtotal",
+    "TimeRule",
     "attempt_history",
+    "attempt_rows",
     "check_exam_settings",
     "resume_or_abandon",
     "score_item",
@@ -59,8 +83,7 @@ __all__ = [
 
 Clock = Callable[[], datetime]
 Monotonic = Callable[[], float]
-UNANSWERED_FEEDBACK = "未作答"
-UNMARKABLE_FEEDBACK = "这道题无法自动评分（{error}），本题记0分；其余各题照常评分。"
+ABANDONED_REASON = "学生放弃了这次考试（不评分，不计入成绩走势）"
 # The longest paper a student can sit, and the seeds a paper can be drawn with (SQLite integers).
 MAX_MINUTES = 24 * 60
 MAX_SEED = 2**63 - 1
@@ -88,158 +111,6 @@ def check_exam_settings(minutes: object, seed: object) -> tuple[int, int]:
     return int(minutes), seed
 
 
-@dataclass
-class ReportItem:
-    """One question of a scored paper."""
-
-    number: int
-    section: int
-    question_id: str
-    chapter: str
-    prompt: str
-    response: str
-    expected: str
-    verdict: str
-    points: float
-    max_points: float
-    feedback: str
-    explanation: str
-    found: list[str] = field(default_factory=list)
-    missed: list[str] = field(default_factory=list)
-    flagged: bool = False
-    adjusted: bool = False
-    # The log row of this answer (for 判我对 from the exam review); None when unanswered or unmarkable.
-    review_id: int | None = None
-    unmarkable: bool = False
-
-    @property
-    def adjustable(self) -> bool:
-        """Short and essay answers may have their points adjusted by the student."""
-        return bool(self.found or self.missed)
-
-
-@dataclass
-class Subtotal:
-    """Score and full marks of a section or a chapter."""
-
-    title: str
-    points: float
-    max_points: float
-
-
-@dataclass
-class ExamReport:
-    """The scored paper."""
-
-    attempt_id: int
-    paper_id: str
-    paper_title: str
-    seed: int
-    submitted_at: datetime
-    auto_submitted: bool
-    items: list[ReportItem]
-    section_titles: list[str]
-
-    @property
-    def total(self) -> float:
-        """Points earned."""
-        return round(sum(item.points for item in self.items), 2)
-
-    @property
-    def max_total(self) -> float:
-        """Full marks."""
-        return round(sum(item.max_points for item in self.items), 2)
-
-    def by_section(self) -> list[Subtotal]:
-        """Points per section, in paper order."""
-        return [
-            Subtotal(
-                title, round(sum(i.points for i in self.items if i.section == index), 2), round(sum(i.max_points for i in self.items if i.section == index), 2)
-            )
-            for index, title in enumerate(self.section_titles)
-        ]
-
-    def by_chapter(self) -> list[Subtotal]:
-        """Points per chapter, in the order chapters first appear on the paper."""
-        chapters = list(dict.fromkeys(item.chapter for item in self.items))
-        return [
-            Subtotal(
-                name, round(sum(i.points for i in self.items if i.chapter == name), 2), round(sum(i.max_points for i in self.items if i.chapter == name), 2)
-            )
-            for name in chapters
-        ]
-
-    def to_json(self) -> str:
-        """The report as JSON, for the store."""
-        data = asdict(self)
-        data["submitted_at"] = db_time(self.submitted_at)
-        return json.dumps(data, ensure_ascii=False)
-
-    @classmethod
-    def from_json(cls, text: str) -> ExamReport:
-        """A report stored with :meth:`to_json`."""
-        data = json.loads(text)
-        data["submitted_at"] = parse_db_time(data["submitted_at"])
-        known = set(ReportItem.__dataclass_fields__)
-        data["items"] = [ReportItem(**{key: value for key, value in item.items() if key in known}) for item in data["items"]]
-        return cls(**data)
-
-
-@dataclass(frozen=True)
-class AttemptSummary:
-    """One line of the attempt history."""
-
-    attempt_id: int
-    paper_id: str
-    paper_title: str
-    started_at: datetime
-    submitted_at: datetime | None
-    score: float | None
-    max_score: float | None
-
-
-def score_item(drawn: DrawnQuestion, response: str, bank: Bank, *, flagged: bool = False) -> tuple[ReportItem, Result | None]:
-    """Grade one paper question; an empty response scores 0 as 未作答, one that cannot be marked 0 with a note."""
-    question = drawn.question
-    params = drawn.params or None
-    result: Result | None = None
-    problem: str | None = None
-    if response.strip():
-        try:
-            result = grade(question, response, bank, params=params)
-        except Exception as error:  # one question must never stop the hand-in
-            problem = f"{type(error).__name__}: {error}"
-    try:
-        expected = result.expected if result else expected_text(question, params)
-    except Exception as error:
-        expected, problem = "（参考答案无法生成）", problem or f"{type(error).__name__}: {error}"
-    keypoints = getattr(question, "keypoints", ())
-    missed = list(result.missed) if result else [getattr(point, "label", str(point)) for point in keypoints]
-    if problem is not None:
-        feedback = UNMARKABLE_FEEDBACK.format(error=problem)
-    else:
-        feedback = result.feedback if result else UNANSWERED_FEEDBACK
-    item = ReportItem(
-        number=drawn.number,
-        section=drawn.section,
-        question_id=question.id,
-        chapter=question.chapter,
-        prompt=drawn.prompt,
-        response=response,
-        expected=expected,
-        verdict=result.verdict if result else "incorrect",
-        points=round((result.score if result else 0.0) * drawn.points, 2),
-        max_points=drawn.points,
-        feedback=feedback,
-        explanation=question.explanation or "",
-        found=list(result.found) if result else [],
-        missed=missed,
-        flagged=flagged,
-        unmarkable=problem is not None,
-    )
-    return item, result
-
-
 class ExamSession:
     """One attempt at a paper, driven by the exam screen (or a test) and saved as it goes."""
 
@@ -256,6 +127,7 @@ class ExamSession:
         owner: str | None = None,
         monotonic: Monotonic | None = None,
         seen_at: datetime | None = None,
+        rule: TimeRule | None = None,
     ) -> None:
         self.bank = bank
         self.store = store
@@ -265,11 +137,15 @@ class ExamSession:
         self.clock = clock
         self.minutes = minutes if minutes is not None else drawn.paper.minutes
         self.owner = owner
+        self.rule = rule or TimeRule()
         self.responses: dict[int, str] = {}
         self.flags: set[int] = set()
-        # Answers changed here whose save the disk refused: number -> (response, flagged) still to save.
-        self.pending: dict[int, tuple[str, bool]] = {}
+        # Questions whose answer changed after the deadline (in a grace period).
+        self.late: set[int] = set()
+        # Answers changed here whose save the disk refused: number -> (response, flagged, late) still to save.
+        self.pending: dict[int, tuple[str, bool, bool]] = {}
         self.report: ExamReport | None = None
+        self.abandoned = False
         # The real monotonic clock goes with the real wall clock; a test's clock is its own world unless given one.
         self._monotonic = monotonic if monotonic is not None else (time.monotonic if clock is utc_now else None)
         self._monotonic_start = self._monotonic() if self._monotonic else 0.0
@@ -291,8 +167,9 @@ class ExamSession:
         minutes: int | float | None = None,
         clock: Clock = utc_now,
         monotonic: Monotonic | None = None,
+        rule: TimeRule | None = None,
     ) -> ExamSession:
-        """Draw the paper and record a new attempt with its deadline, held by this session.
+        """Draw the paper and record a new attempt with its deadline and time rule, held by this session.
 
         ExamSettingError (a ValueError) for minutes or a seed out of range,
         ExamError for a paper that cannot be drawn.
@@ -307,8 +184,19 @@ class ExamSession:
         started = clock()
         deadline = started + timedelta(minutes=minutes)
         owner = new_owner_token()
-        attempt_id = store.start_exam_attempt(paper.id, seed, minutes, started, deadline, [(q.number, q.question.id) for q in drawn.questions], owner=owner)
-        return cls(bank, store, drawn, attempt_id, deadline, clock=clock, minutes=minutes, owner=owner, monotonic=monotonic)
+        rule = rule or TimeRule()
+        attempt_id = store.start_exam_attempt(
+            paper.id,
+            seed,
+            minutes,
+            started,
+            deadline,
+            [(q.number, q.question.id) for q in drawn.questions],
+            owner=owner,
+            time_rule=rule.kind,
+            grace_minutes=rule.grace_minutes,
+        )
+        return cls(bank, store, drawn, attempt_id, deadline, clock=clock, minutes=minutes, owner=owner, monotonic=monotonic, rule=rule)
 
     @classmethod
     def resume(
@@ -346,15 +234,17 @@ class ExamSession:
             owner=owner,
             monotonic=monotonic,
             seen_at=record.get("last_saved_at"),
+            rule=TimeRule.of(record.get("time_rule"), record.get("grace_minutes")),
         )
-        session._load(record["answers"])
+        session._load(record["answers"], record.get("late", ()))
         if record["report"]:
             session.report = ExamReport.from_json(record["report"])
         return session
 
-    def _load(self, answers: list[tuple[int, str, bool]]) -> None:
+    def _load(self, answers: list[tuple[int, str, bool]], late: object = ()) -> None:
         self.responses = {number: response for number, response, _ in answers if response}
         self.flags = {number for number, _, flagged in answers if flagged}
+        self.late = set(late)  # type: ignore[call-overload]
 
     # -- during the exam ----------------------------------------------------------
 
@@ -372,11 +262,14 @@ class ExamSession:
         self._latest_seen = max(self._latest_seen, self.clock())
         return self._latest_seen
 
-    def _save(self, number: int) -> None:
+    def _save(self, number: int, *, late: bool = False) -> None:
         """Save one question's answer and flag now; on failure it stays pending and the error is raised."""
-        entry = (self.responses.get(number, ""), number in self.flags)
+        previous = self.pending.get(number)
+        entry = (self.responses.get(number, ""), number in self.flags, late or (previous is not None and previous[2]))
         self.pending[number] = entry
-        self.store.save_exam_answer(self.attempt_id, number, entry[0], entry[1], self._now(), owner=self.owner)
+        self.store.save_exam_answer(self.attempt_id, number, entry[0], entry[1], self._now(), owner=self.owner, late=entry[2])
+        if entry[2] and entry[0]:
+            self.late.add(number)
         if self.pending.get(number) == entry:
             del self.pending[number]
 
@@ -392,7 +285,7 @@ class ExamSession:
         if self.responses.get(number, "") == response and number not in self.pending:
             return
         self.responses[number] = response
-        self._save(number)
+        self._save(number, late=self.overdue)
 
     def toggle_flag(self, number: int) -> bool:
         """Flag or unflag a question for review; returns whether it is now flagged (saved as answers are)."""
@@ -416,7 +309,7 @@ class ExamSession:
         if number in self.pending:
             return False
         saved = self.store.saved_exam_answer(self.attempt_id, number)
-        mine = (self.responses.get(number, ""), number in self.flags)
+        mine: tuple[str, bool] = (self.responses.get(number, ""), number in self.flags)
         return saved == mine or (saved is None and mine == ("", False))
 
     def take_over(self) -> None:
@@ -425,7 +318,7 @@ class ExamSession:
         self.store.claim_exam_attempt(self.attempt_id, self.owner, self._now(), take_over=True)
         record = self.store.exam_attempt(self.attempt_id)
         if record is not None:
-            self._load(record["answers"])
+            self._load(record["answers"], record.get("late", ()))
 
     def state(self, number: int) -> str:
         """ "flagged", "answered" or "unanswered"."""
@@ -437,6 +330,12 @@ class ExamSession:
         """Numbers of the questions without an answer."""
         return [n for n in self.numbers if not self.responses.get(n, "").strip()]
 
+    def _left(self, until: datetime, limit: timedelta) -> timedelta:
+        left = min(until - self._now(), limit)
+        if self._monotonic is not None:
+            left = min(left, until - (self._wall_start + timedelta(seconds=self._monotonic() - self._monotonic_start)))
+        return max(left, timedelta(0))
+
     def remaining(self) -> timedelta:
         """Time left before the deadline (never negative, never more than the paper's minutes).
 
@@ -444,15 +343,26 @@ class ExamSession:
         the same counted on the monotonic clock since this session began, and
         the time limit itself.
         """
-        left = min(self.deadline - self._now(), timedelta(minutes=self.minutes))
-        if self._monotonic is not None:
-            left = min(left, self.deadline - (self._wall_start + timedelta(seconds=self._monotonic() - self._monotonic_start)))
-        return max(left, timedelta(0))
+        return self._left(self.deadline, timedelta(minutes=self.minutes))
+
+    def grace_remaining(self) -> timedelta:
+        """Time left before the exam ends: the deadline plus the grace period (the deadline itself under other rules)."""
+        return self._left(self.deadline + self.rule.grace, timedelta(minutes=self.minutes) + self.rule.grace)
+
+    @property
+    def overdue(self) -> bool:
+        """Whether the deadline has passed (answers changed from now on are late)."""
+        return self.remaining() <= timedelta(0)
+
+    @property
+    def in_grace(self) -> bool:
+        """Past the deadline but within the grace period: answers may still be changed (and are marked late)."""
+        return self.overdue and not self.expired
 
     @property
     def expired(self) -> bool:
-        """Whether the deadline has passed."""
-        return self.remaining() <= timedelta(0)
+        """Whether the exam is over: the deadline has passed, and the grace period too when there is one."""
+        return self.grace_remaining() <= timedelta(0)
 
     @property
     def submitted(self) -> bool:
@@ -460,8 +370,17 @@ class ExamSession:
         return self.report is not None
 
     def _check_open(self) -> None:
+        if self.abandoned:
+            raise ExamError("这次考试已经放弃")
         if self.report is not None:
             raise ExamError("这份试卷已经交卷")
+
+    def abandon(self) -> None:
+        """Give this attempt up: it is never marked, logged or counted (its saved answers stay in the store)."""
+        self._check_open()
+        self.store.abandon_exam_attempt(self.attempt_id, ABANDONED_REASON, self._now())
+        self.abandoned = True
+        self.pending.clear()
 
     # -- submitting -----------------------------------------------------------------
 
@@ -471,22 +390,32 @@ class ExamSession:
         Pending answers are saved first (StoreWriteError, and nothing handed in,
         when the disk still refuses them). Submitting twice, or after another
         window handed the attempt in, returns the stored report.
+
+        Under the "nocount" rule a paper handed in after the deadline is marked
+        but not counted in the score trend; under "grace" the answers changed
+        after the deadline are marked late.
         """
         if self.report is not None:
             return self.report
+        if self.abandoned:
+            raise ExamError("这次考试已经放弃，不能交卷")
         self.retry_pending()
         if self.pending:
             numbers = "、".join(str(number) for number in sorted(self.pending))
             raise StoreWriteError(f"第 {numbers} 题的答案还没能保存，所以没有交卷。请腾出磁盘空间后再交。", "pending")
         now = self._now()
+        counted = not (self.rule.kind == NOCOUNT and self.overdue)
+        rounding = self.drawn.paper.rounding
 
         def mark(saved: dict[int, tuple[str, bool]]) -> Marking:
             items: list[ReportItem] = []
             answers: list[dict] = []
             numbers: list[int] = []
+            late: set[int] = getattr(saved, "late", set())
             for drawn in self.drawn.questions:
                 response, flagged = saved.get(drawn.number, ("", False))
-                item, result = score_item(drawn, response, self.bank, flagged=flagged)
+                item, result = score_item(drawn, response, self.bank, flagged=flagged, rounding=rounding)
+                item.late = drawn.number in late and bool(response.strip())
                 items.append(item)
                 if result is not None:
                     numbers.append(drawn.number)
@@ -511,6 +440,10 @@ class ExamSession:
                 auto_submitted=auto,
                 items=items,
                 section_titles=[section.title for section in self.drawn.paper.sections],
+                rounding=rounding,
+                time_rule=self.rule.kind,
+                grace_minutes=self.rule.grace_minutes,
+                counted=counted,
             )
 
             def write_report(receipts: list[AnswerReceipt]) -> str:
@@ -520,16 +453,17 @@ class ExamSession:
 
             return Marking(answers, report.total, report.max_total, write_report, {"report": report, "saved": saved})
 
-        handed_in = self.store.hand_in_exam_attempt(self.attempt_id, now, auto, mark, owner=self.owner)
+        handed_in = self.store.hand_in_exam_attempt(self.attempt_id, now, auto, mark, owner=self.owner, counted=counted)
         if handed_in is None:
             record = self.store.exam_attempt(self.attempt_id)
             if record is None or not record["report"]:
                 raise ExamError("这份试卷已经交卷，但找不到成绩报告")
-            self._load(record["answers"])
+            self._load(record["answers"], record.get("late", ()))
             self.report = ExamReport.from_json(record["report"])
             return self.report
         marking, _receipts = handed_in
-        self._load([(number, response, flagged) for number, (response, flagged) in marking.extra["saved"].items()])
+        saved = marking.extra["saved"]
+        self._load([(number, response, flagged) for number, (response, flagged) in saved.items()], getattr(saved, "late", ()))
         self.report = marking.extra["report"]
         return self.report
 
@@ -542,10 +476,44 @@ class ExamSession:
             raise ExamError("只有简答题和论述题可以调整分数")
         if not 0 <= points <= item.max_points:
             raise ExamError(f"分数必须在0到{item.max_points:g}之间")
-        previous = item.points
-        item.points = round(points, 2)
-        item.adjusted = True
-        self.store.adjust_exam_points(self.attempt_id, number, previous, item.points, self.report.total, self.report.to_json(), self._now())
+        step = self.report.rounding
+        if not is_mark(points, step):
+            raise ExamError(f"这份试卷按 {step:g} 分计分：得分要是 {step:g} 的整数倍（例如 {mark_total([step] * 3):g}），不能是 {points:g}")
+        self._set_points(item, points, adjusted=True)
+        return self.report
+
+    def _set_points(self, item: ReportItem, points: float, *, adjusted: bool = False, appealed: bool = False) -> None:
+        """Record new points for one item and store the report; on a refused write the item is as it was."""
+        assert self.report is not None
+        before = (item.points, item.adjusted, item.appealed)
+        item.points, item.adjusted, item.appealed = float(points), item.adjusted or adjusted, item.appealed or appealed
+        try:
+            self.store.adjust_exam_points(self.attempt_id, item.number, before[0], item.points, self.report.total, self.report.to_json(), self._now())
+        except BaseException:
+            item.points, item.adjusted, item.appealed = before
+            raise
+
+    def appeal(self, number: int) -> ExamReport:
+        """判我对 on one reviewed question: the same rule as practice (:meth:`Store.record_appeal`), and full marks here.
+
+        The appeal is logged with the original verdict and response, the
+        answer's rating becomes Good and it leaves the 错题本; the report then
+        gives the question full marks (recorded as an adjustment, so the score
+        trend follows) and says it was appealed.
+        """
+        if self.report is None:
+            raise ExamError("交卷后才能判我对")
+        item = self.report.items[number - 1]
+        if item.appealed:
+            return self.report
+        if not item.appealable or item.review_id is None:
+            raise ExamError("只有作答过、没判为正确的题可以判我对")
+        self.store.record_appeal(item.question_id, item.review_id, item.verdict, item.response, self._now())
+        try:
+            self._set_points(item, item.max_points, appealed=True)
+        except StoreWriteError as error:
+            item.appealed = True  # the appeal itself is recorded: it is not offered twice
+            raise StoreWriteError(f"判我对已记录，但得分没能保存：{error}", "appeal-points") from None
         return self.report
 
 
@@ -569,22 +537,3 @@ def resume_or_abandon(bank: Bank, store: Store, *, clock: Clock = utc_now) -> tu
     except ExamError as error:  # AttemptInUseError (another window) is a StoreError: raised for the UI to offer take-over
         store.abandon_exam_attempt(attempt_id, str(error), clock())
         return None, str(error)
-
-
-def attempt_history(store: Store, bank: Bank) -> list[AttemptSummary]:
-    """Every attempt, newest first, with its score when submitted."""
-    summaries = []
-    for row in store.exam_attempts():
-        paper = bank.papers.get(row["paper_id"])
-        summaries.append(
-            AttemptSummary(
-                attempt_id=row["id"],
-                paper_id=row["paper_id"],
-                paper_title=paper.title if paper else row["paper_id"],
-                started_at=row["started_at"],
-                submitted_at=row["submitted_at"],
-                score=row["score"],
-                max_score=row["max_score"],
-            )
-        )
-    return summaries

@@ -25,7 +25,7 @@ from textual.signal import Signal
 from revise.clock import utc_now
 from revise.tui.commands import ReviseCommands
 from revise.tui.display import DisplayScript, ScriptFilter
-from revise.tui.messages import ExamHandedIn, ExamRequest, OpenExam, OpenExamReport, ProblemReported, ScriptChosen, StartPractice
+from revise.tui.messages import ExamHandedIn, ExamRequest, OpenExam, OpenExamReport, ProblemReported, ScriptChosen, StartPractice, StartQueue
 from revise.tui.screens.home import HomeScreen
 from revise.tui.services import Clock, Services
 
@@ -58,6 +58,8 @@ class ReviseApp(App[None]):
             "ctrl+p", "command_palette", "命令", id="app.command_palette", show=False, priority=True, tooltip="Open the command palette: every screen is there"
         ),
         Binding("f1", "home", "首页", id="app.home", show=False, tooltip="Back to the home screen"),
+        # Shown at the right of every footer (KeyFooter); F2 for when "?" would be typed into an answer.
+        Binding("question_mark,f2", "help", "帮助", id="app.help", show=False, tooltip="Every key of this screen"),
     ]
 
     def __init__(
@@ -72,12 +74,14 @@ class ReviseApp(App[None]):
         theme: str | None = None,
         exam: ExamRequest | None = None,
         script: str | None = None,
+        welcome: bool | None = None,
     ) -> None:
         super().__init__()
         self.bank = bank
         self.store = store
         self.notices = [str(notice) for notice in notices]
         self.exam_request = exam
+        self.welcome = welcome
         show = DisplayScript(script or store.get_setting("display_script"))
         self.script_filter = ScriptFilter(show)
         self.services = Services(
@@ -116,6 +120,8 @@ class ReviseApp(App[None]):
         elif self.store.unfinished_exam_attempt() is not None:
             # Only now import the exam code (and the grader it needs): most starts have no unfinished attempt.
             self._exam_flow().offer_unfinished()
+        elif self._first_run():
+            self._show_welcome()
         if self.notices:
             # Last, so that it is on top of (and not closed by) whatever the exam opened.
             from revise.tui.widgets.dialogs import NoticeDialog
@@ -132,6 +138,41 @@ class ReviseApp(App[None]):
         """Go back to the home screen."""
         while len(self.screen_stack) > 1:
             self.pop_screen()
+
+    # -- help and the first-run welcome (QVIEW) --------------------------------------------
+
+    def action_help(self) -> None:
+        """按键帮助: every key of the screen on top, from its active bindings (again: close it)."""
+        from revise.tui.screens.help import HelpScreen, key_rows
+
+        screen = self.screen
+        if isinstance(screen, HelpScreen):
+            screen.dismiss(None)
+            return
+        self.push_screen(HelpScreen(key_rows(self, screen), where=screen.sub_title or ""))
+
+    def _first_run(self) -> bool:
+        """A fresh data dir whose welcome was never shown (and, unless asked for, a real terminal: tests run headless)."""
+        wanted = self.welcome if self.welcome is not None else not self.is_headless
+        if not wanted:
+            return False
+        try:
+            return not self.store.get_setting("welcome_shown") and self.store.answer_count() == 0
+        except KeyError:  # a store without the setting: nowhere to remember it, so never shown
+            return False
+
+    def _show_welcome(self) -> None:
+        """Show the welcome and remember (off the event loop) that it was shown."""
+        from revise.tui.background import in_background
+        from revise.tui.screens.welcome import WelcomeScreen
+
+        self.push_screen(WelcomeScreen())
+        store = self.store
+
+        def failed(error: Exception) -> None:
+            self.post_message(ProblemReported("设置未保存", f"没能记下欢迎页已看过：{error}"))
+
+        in_background(self, lambda: store.set_setting("welcome_shown", True), done=lambda _: None, failed=failed)
 
     def _exam_flow(self) -> ExamFlow:
         """The ways into and out of an exam (imported on first use: most sessions have no exam)."""
@@ -187,8 +228,16 @@ class ReviseApp(App[None]):
         self.start_practice(title="开始练习")
 
     def action_notebook(self) -> None:
-        """错题本: once through the questions in the wrong-answer notebook."""
-        self.start_practice(notebook_only=True, title="错题本")
+        """错题本: the questions answered wrong, to look through, filter, take out, export, or redo (错题重做)."""
+        from revise.tui.screens.notebook import NotebookScreen
+
+        self.open_screen(NotebookScreen(self.services))
+
+    def action_bookmarks(self) -> None:
+        """收藏: the bookmarked questions, to look through, take off, or practise together."""
+        from revise.tui.screens.bookmarks import BookmarksScreen
+
+        self.open_screen(BookmarksScreen(self.services))
 
     def action_chapters(self) -> None:
         """章节练习: pick a chapter or concept to practise."""
@@ -213,6 +262,54 @@ class ReviseApp(App[None]):
         from revise.tui.screens.settings import SettingsScreen
 
         self.open_screen(SettingsScreen(self.services))
+
+    # -- practice modes (MODES) -------------------------------------------------------------
+
+    def open_practice_modes(self, mode: str) -> None:
+        """The mode chooser, opened at `mode` (sequential, random, special, custom or sprint)."""
+        from revise.tui.screens.practice_modes import PracticeModesScreen
+
+        self.open_screen(PracticeModesScreen(self.services, mode=mode))
+
+    def action_sequential(self) -> None:
+        """顺序练习: a chapter in bank order, resumed where it stopped."""
+        self.open_practice_modes("sequential")
+
+    def action_random(self) -> None:
+        """随机练习: the bank or a chapter, shuffled."""
+        self.open_practice_modes("random")
+
+    def action_special(self) -> None:
+        """专项练习: every question of one type or tag."""
+        self.open_practice_modes("special")
+
+    def action_custom(self) -> None:
+        """自定义组卷: chapters, types and counts, practised or sat timed."""
+        self.open_practice_modes("custom")
+
+    def action_sprint(self) -> None:
+        """考前冲刺: what is still weak before the exam date."""
+        self.open_practice_modes("sprint")
+
+    @on(StartQueue)
+    def _start_queue(self, message: StartQueue) -> None:
+        from revise.sessions.engine import PracticeEngine
+        from revise.tui.screens.practice import PracticeScreen
+
+        services = self.services
+        engine = PracticeEngine(
+            services.bank,
+            services.store,
+            now=services.clock,
+            rng_seed=services.rng_seed,
+            tz=services.tz,
+            queue=message.queue,
+            queue_start=message.start,
+            resume_key=message.resume_key,
+        )
+        self.open_screen(PracticeScreen(services, engine, title=message.title))
+        if message.notice:
+            self.notify(message.notice, title=message.title, timeout=4, markup=False)
 
     # -- exams -----------------------------------------------------------------------------
 
@@ -332,6 +429,7 @@ def build_app(
     theme: str | None = None,
     exam: ExamRequest | None = None,
     script: str | None = None,
+    welcome: bool | None = None,
 ) -> ReviseApp:
     """The app for `bank` and `store`, used alike by `revise` and the tests.
 
@@ -341,6 +439,7 @@ def build_app(
     was moved aside); `theme` picks a Textual theme such as "textual-light"
     (else the one saved in 设置); `exam` opens a mock exam at start
     (``revise exam``); `script` ("simplified" or "traditional") overrides
-    the saved display script for this run.
+    the saved display script for this run; `welcome` True shows the first-run
+    welcome on a fresh data dir, False never (default: in a real terminal only).
     """
-    return ReviseApp(bank, store, clock=clock, tz=tz, rng_seed=rng_seed, notices=notices, theme=theme, exam=exam, script=script)
+    return ReviseApp(bank, store, clock=clock, tz=tz, rng_seed=rng_seed, notices=notices, theme=theme, exam=exam, script=script, welcome=welcome)

@@ -1,4 +1,4 @@
-"""Command palette (ctrl+p) entries: every destination of the app, practice by chapter, and each mock paper.
+"""Command palette (ctrl+p) entries: every destination of the app, practice by chapter, 顺序练习 by chapter, and each mock paper.
 
 The destinations come from the same table as the home menu
 (:mod:`revise.tui.destinations`). Choosing an entry runs an app action or posts
@@ -17,12 +17,13 @@ from textual.fuzzy import Matcher
 
 from revise.tui.destinations import DESTINATIONS
 from revise.tui.display import points_text
-from revise.tui.messages import ExamRequest, OpenExam, StartPractice
+from revise.tui.messages import ExamRequest, OpenExam, StartPractice, StartQueue
 
 if TYPE_CHECKING:
     from revise.tui.services import Services
 
 CHAPTER_PREFIX = "章节练习："
+SEQUENTIAL_PREFIX = "顺序练习："
 PAPER_PREFIX = "模拟考试："
 
 
@@ -33,6 +34,15 @@ class ReviseCommands(Provider):
         from revise.sessions.engine import Filters
 
         self.app.post_message(StartPractice(filters=Filters(chapters=[chapter]), title=f"{CHAPTER_PREFIX}{chapter}", everything_when_idle=True))
+
+    def _resume_chapter(self, services: Services, chapter: str) -> None:
+        from revise.sessions.modes import sequential_plan, sequential_positions
+
+        plan = sequential_plan(services.bank, chapter, sequential_positions(services.store))
+        if not plan.order:
+            self.app.notify("这一章没有题。", title=f"{SEQUENTIAL_PREFIX}{chapter}", timeout=4, markup=False)
+            return
+        self.app.post_message(StartQueue(title=f"{SEQUENTIAL_PREFIX}{chapter}", queue=plan.order, start=plan.start, resume_key=chapter, notice=plan.notice))
 
     def _sit_paper(self, paper_id: str) -> None:
         self.app.post_message(OpenExam(ExamRequest(paper_id)))
@@ -51,6 +61,7 @@ class ReviseCommands(Provider):
         bank = services.bank
         for chapter in dict.fromkeys(chapter.title for chapter in bank.chapters):
             yield f"{CHAPTER_PREFIX}{chapter}", "只练这一章的题", partial(self._practise_chapter, chapter)
+            yield f"{SEQUENTIAL_PREFIX}{chapter}", "按顺序做这一章，从上次停下的地方接着做", partial(self._resume_chapter, services, chapter)
         for paper in bank.papers.values():
             yield (
                 f"{PAPER_PREFIX}{paper.title}",
@@ -61,7 +72,7 @@ class ReviseCommands(Provider):
     async def discover(self) -> Hits:
         """The destinations, listed when the palette opens."""
         for text, help_text, callback in self._commands():
-            if not text.startswith((CHAPTER_PREFIX, PAPER_PREFIX)):
+            if not text.startswith((CHAPTER_PREFIX, SEQUENTIAL_PREFIX, PAPER_PREFIX)):
                 yield DiscoveryHit(Content(text), callback, text=text, help=help_text)
 
     async def search(self, query: str) -> Hits:

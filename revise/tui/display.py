@@ -123,6 +123,8 @@ VERDICT_WORDS = {"correct": "✓ 正确", "partial": "～ 部分正确", "incorr
 UNANSWERED_WORD = "— 未作答"
 # Free-text answers are scored by matching key points: say so wherever their verdict appears.
 AUTOMATIC_LABEL = "自动评分"
+# Key points the student ticked as made in their own words: their score is the student's own (issue 11).
+SELF_ASSESSED_LABEL = "自评"
 FREE_TEXT_TYPES = frozenset({"short", "essay"})
 
 

@@ -23,8 +23,13 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.screen import Screen
 
-    from revise.sessions.exam import ExamReport
+    from revise.sessions.exam import ExamReport, TimeRule
     from revise.tui.services import Services
+
+
+def not_counted_note(report: ExamReport) -> str:
+    """ "本次不计入成绩走势……" for a paper handed in after the time ran out under the "nocount" rule, else ""."""
+    return "" if report.counted else "\n\n时间到时还没交卷，按你选的规则本次不计入成绩走势（答案照样批改，进复习计划）。"
 
 
 class ExamFlow:
@@ -48,8 +53,8 @@ class ExamFlow:
 
     # -- starting and resuming ---------------------------------------------------------------
 
-    def start_exam(self, paper_id: str, *, minutes: int | None = None, seed: int | None = None) -> ExamSession | None:
-        """Draw the paper, record the attempt with its deadline and open the exam screen."""
+    def start_exam(self, paper_id: str, *, minutes: int | None = None, seed: int | None = None, rule: TimeRule | None = None) -> ExamSession | None:
+        """Draw the paper, record the attempt with its deadline and time rule, and open the exam screen."""
         from revise.tui.screens.exam import ExamScreen
 
         services = self.services
@@ -59,14 +64,19 @@ class ExamFlow:
             return None
         try:
             session = ExamSession.start(
-                services.bank, services.store, paper, seed=self.new_seed() if seed is None else seed, minutes=minutes, clock=services.clock
+                services.bank, services.store, paper, seed=self.new_seed() if seed is None else seed, minutes=minutes, clock=services.clock, rule=rule
             )
         except (ExamError, StoreError, ValueError) as error:
             self.app.notify(f"没能开始考试：{error}", title="模拟考试", severity="error", timeout=10, markup=False)
             return None
         self.open_screen(ExamScreen(services, session))
         total_minutes = round((session.deadline - services.clock()).total_seconds() / 60)
-        self.app.notify(f"开始计时：{total_minutes} 分钟，截止 {services.local_time(session.deadline)}。", title=paper.title, timeout=5, markup=False)
+        self.app.notify(
+            f"开始计时：{total_minutes} 分钟，截止 {services.local_time(session.deadline)}。{session.rule.description}",
+            title=paper.title,
+            timeout=8,
+            markup=False,
+        )
         return session
 
     def unfinished_session(self) -> tuple[ExamSession | None, str | None]:
@@ -90,7 +100,7 @@ class ExamFlow:
                 NoticeDialog(
                     "上次的模拟考试已自动交卷",
                     f"《{report.paper_title}》的考试时间在你离开时已经到了（截止 {self.services.local_time(session.deadline, '%m-%d %H:%M')}），"
-                    f"已按保存的答案交卷。\n\n得分 {points_text(report.total)} / {points_text(report.max_total)}。",
+                    f"已按保存的答案交卷。\n\n得分 {points_text(report.total)} / {points_text(report.max_total)}。{not_counted_note(report)}",
                 )
             )
         return report
@@ -112,11 +122,17 @@ class ExamFlow:
         def message() -> str:
             answered = len(session.numbers) - len(session.unanswered())
             flagged = f"，{len(session.flags)} 题标记待检查" if session.flags else ""
-            left = f"剩余时间 {countdown_text(session.remaining())}" if not session.expired else "时间已到（选“继续考试”会按保存的答案交卷）"
+            if session.expired:
+                left = "时间已到（选“继续考试”会按保存的答案交卷）"
+            elif session.in_grace:
+                left = f"时间已到，宽限还剩 {countdown_text(session.grace_remaining())}（宽限期内改的题标为超时）"
+            else:
+                left = f"剩余时间 {countdown_text(session.remaining())}"
             return (
                 f"《{title}》还没有交卷。\n"
                 f"{left}，截止 {self.services.local_time(session.deadline)}（离开期间计时没有暂停）。\n"
-                f"已答 {answered}/{len(session.numbers)} 题{flagged}。"
+                f"已答 {answered}/{len(session.numbers)} 题{flagged}。\n"
+                f"时间到时：{session.rule.choice}"
             )
 
         def submit_confirmed(yes: bool | None) -> None:
@@ -163,7 +179,7 @@ class ExamFlow:
             if request.paper_id is None:
                 self.open_screen(PaperPickScreen(self.services, minutes=request.minutes, seed=request.seed))
             else:
-                self.start_exam(request.paper_id, minutes=request.minutes, seed=request.seed)
+                self.start_exam(request.paper_id, minutes=request.minutes, seed=request.seed, rule=request.rule)
 
         session, problem = self.unfinished_session()
         if session is not None:
@@ -184,7 +200,7 @@ class ExamFlow:
             self.app.push_screen(
                 NoticeDialog(
                     "时间到，已自动交卷",
-                    f"考试时间已到，试卷已按你的答案自动交卷。\n\n得分 {points_text(report.total)} / {points_text(report.max_total)}。",
+                    f"考试时间已到，试卷已按你的答案自动交卷。\n\n得分 {points_text(report.total)} / {points_text(report.max_total)}。{not_counted_note(report)}",
                 )
             )
 

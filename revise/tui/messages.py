@@ -16,16 +16,20 @@ if TYPE_CHECKING:
     from textual.message_pump import MessagePump
 
     from revise.sessions.engine import Filters
-    from revise.sessions.exam import ExamReport, ExamSession
+    from revise.sessions.exam import ExamReport, ExamSession, TimeRule
 
 
 @dataclass(frozen=True)
 class ExamRequest:
-    """A mock exam to open (``revise exam``, home, palette): a paper id (None: let the student pick), time limit, seed."""
+    """A mock exam to open (``revise exam``, home, palette): a paper id (None: let the student pick), time limit, seed.
+
+    `rule`: what happens when the time runs out (None: hand in).
+    """
 
     paper_id: str | None = None
     minutes: int | None = None
     seed: int | None = None
+    rule: TimeRule | None = None
 
 
 class StartPractice(Message):
@@ -100,3 +104,19 @@ class ScriptChosen(Message):
     def __init__(self, script: str) -> None:
         super().__init__()
         self.script = script
+
+
+class StartQueue(Message):
+    """A practice mode's questions, in order (随机、专项、自定义组卷、考前冲刺、顺序练习).
+
+    `start` is where 顺序练习 resumes; with `resume_key` (a chapter title) each
+    answer is remembered as where it stopped. `notice` is said as it opens.
+    """
+
+    def __init__(self, *, title: str, queue: list[str], start: int = 0, resume_key: str | None = None, notice: str | None = None) -> None:
+        super().__init__()
+        self.title = title
+        self.queue = queue
+        self.start = start
+        self.resume_key = resume_key
+        self.notice = notice

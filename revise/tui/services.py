@@ -59,4 +59,5 @@ class Services:
             now=self.clock,
             rng_seed=self.rng_seed,
             queue=queue,
+            tz=self.tz,  # "today" in the same zone as every screen
         )

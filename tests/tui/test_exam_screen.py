@@ -20,7 +20,7 @@ from revise.sessions.exam import ExamSession
 from revise.tui.app import ExamRequest, ReviseApp, build_app
 from revise.tui.screens.exam import SAVE_INTERVAL, ExamScreen, countdown_text, numbers_text
 from revise.tui.screens.exam_report import ExamReportScreen
-from revise.tui.screens.papers import PaperPickScreen
+from revise.tui.screens.papers import ExamStartDialog, PaperPickScreen
 from revise.tui.screens.statistics import StatisticsScreen, sparkline, trend_text
 from revise.tui.widgets.answers import ChoiceList
 from revise.tui.widgets.dialogs import AdjustPointsDialog, ConfirmDialog, NoticeDialog, ResumeExamDialog
@@ -107,9 +107,9 @@ async def test_sit_a_paper_until_the_time_runs_out(make_exam_app, store, clock) 
         answered = ["mkt-4p-list", "mkt-4c-odd", "mkt-4p-multi", "mkt-4c-judge-true"]
         for question_id in answered:
             await answer(pilot, screen, question_id)
-        # Nothing is marked during the exam.
+        # Nothing is marked during the exam (the rule line says how the question will be marked, nothing more).
         shown = screen_text(app)
-        assert "正确" not in shown and "参考答案" not in shown and "得分" not in shown
+        assert not any(word in shown for word in ("✓ 正确", "～ 部分正确", "✗ 错误", "参考答案", "总分"))
         # Flag the multiple-choice question.
         flagged = number_of(screen, "mkt-4p-multi")
         await screen.go_to(flagged)
@@ -375,6 +375,9 @@ async def test_home_entry_picks_a_paper_and_offers_an_unfinished_one(make_exam_a
         assert "小测验" in shown and "10分钟 · 7题 · 满分22分" in shown and "五、简答题  1题 × 6分" in shown
         await pilot.press("enter")
         await pilot.pause()
+        assert isinstance(app.screen, ExamStartDialog)
+        await pilot.press("enter")
+        await pilot.pause()
         screen = exam_screen(app)
         await answer(pilot, screen, screen.session.question(1).question.id)
         # Leave (the clock keeps running) and come back through the home entry.
@@ -555,7 +558,11 @@ async def test_paper_picker_and_resume_offer_show_markup_literally(store, clock)
         assert isinstance(app.screen, PaperPickScreen)
         shown = screen_text(app)
         assert "[b]试卷[/b] [link=https://evil.example]卷[/link]" in shown and "[/x]二、单选  1题 × 2分" in shown
-        await pilot.press("enter")
+        await pilot.press("enter")  # the paper's rules
+        await pilot.pause()
+        assert isinstance(app.screen, ExamStartDialog)
+        assert "《[b]试卷[/b] [link=https://evil.example]卷[/link]》" in screen_text(app)
+        await pilot.press("enter")  # 开始考试 has the focus
         await pilot.pause()
         await pilot.press("escape", "y")  # leave: the attempt stays unfinished
         await pilot.pause()
@@ -637,14 +644,14 @@ def test_revise_exam_unknown_paper_is_a_clear_error(bank_dir: Path, tmp_path: Pa
     requests = captured_runs(monkeypatch)
     assert main(["exam", "--bank", str(bank_dir), "--data-dir", str(tmp_path / "data"), "--paper", "minni"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("revise") and 'unknown paper "minni"' in err and "“mini”" in err and "papers in this bank: mini" in err
+    assert err.startswith("revise") and "minni" in err and "“mini”" in err and "试卷有：mini" in err
     assert "Traceback" not in err and requests == []
 
 
 def test_revise_exam_on_a_bank_without_papers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
     requests = captured_runs(monkeypatch)
     assert main(["exam", "--bank", str(FIXTURE_BANK), "--data-dir", str(tmp_path / "data")]) == 1
-    assert "no papers" in capsys.readouterr().err and requests == []
+    assert "没有试卷" in capsys.readouterr().err and requests == []
 
 
 @pytest.mark.parametrize("minutes", ["0", "-3", "ten"])
@@ -652,7 +659,7 @@ def test_revise_exam_rejects_bad_minutes(minutes: str, bank_dir: Path, capsys) -
     with pytest.raises(SystemExit) as exit_info:
         main(["exam", "--bank", str(bank_dir), "--minutes", minutes])
     assert exit_info.value.code == 2
-    assert "must be a whole number of minutes greater than 0" in capsys.readouterr().err
+    assert "须是大于 0 的整数分钟" in capsys.readouterr().err
 
 
 async def test_revise_exam_request_with_an_unknown_paper_inside_the_app(make_exam_app, store) -> None:

@@ -124,3 +124,121 @@ def test_statistics_exam_history(snap_compare, exam_app, store, clock) -> None:
         session.submit()
         clock.advance(days=1)
     assert snap_compare(app, press=["t", "4"], terminal_size=SIZE)
+
+
+# -- issue 14: the rules before starting, the header at 80 and 120 columns, a grace period, the review --------
+
+LONG_PAPERS = FIXTURES / "exam_papers_long"
+WIDE = (120, 40)
+
+
+@pytest.fixture
+def long_app(store, clock):
+    """A factory for the app on the fixture bank with the "long" paper (the shipped papers' long section titles)."""
+    from revise.bank.loader import load_bank
+
+    result = load_bank([FIXTURE_BANK, LONG_PAPERS])
+    assert not result.errors
+
+    def make(exam: ExamRequest | None = None):
+        return build_app(result.bank, store, clock=clock, tz=timezone.utc, rng_seed=SEED, exam=exam)
+
+    return make
+
+
+def test_exam_start_dialog(snap_compare, exam_app) -> None:
+    assert snap_compare(exam_app(), press=["e", "enter"], terminal_size=SIZE)
+
+
+def flagged_judge(clock):
+    """The long paper on its first 对/错 question, flagged, 2 minutes in."""
+
+    async def run_before(pilot) -> None:
+        screen = pilot.app.screen
+        assert isinstance(screen, ExamScreen)
+        await screen.go_to(next(q.number for q in screen.session.drawn.questions if q.question.type == "judge"))
+        await pilot.press("ctrl+f")
+        clock.advance(minutes=2)
+        screen.tick()
+        await settle(pilot)
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", [SIZE, WIDE], ids=["80x24", "120x40"])
+def test_exam_header_long_section_title(snap_compare, long_app, clock, size) -> None:
+    assert snap_compare(long_app(ExamRequest("long")), run_before=flagged_judge(clock), terminal_size=size)
+
+
+def test_exam_in_grace_period(snap_compare, exam_app, clock) -> None:
+    from revise.sessions.exam import TimeRule
+
+    async def run_before(pilot) -> None:
+        screen = pilot.app.screen
+        assert isinstance(screen, ExamScreen)
+        screen.ticker.pause()
+        await type_text(pilot, "产品")
+        clock.advance(minutes=11, seconds=15)
+        screen.tick()
+        await settle(pilot)
+
+    assert snap_compare(exam_app(ExamRequest("mini", rule=TimeRule.of("grace", 5))), run_before=run_before, terminal_size=SIZE)
+
+
+def appealed_and_filtered(*then: str):
+    """Hand the mid paper in, appeal the wrong fill question, then press `then` (e.g. f for the wrong answers only)."""
+
+    async def run_before(pilot) -> None:
+        screen = pilot.app.screen
+        assert isinstance(screen, ExamScreen)
+        await type_text(pilot, "产品")
+        await pilot.press("enter", "enter", "enter", "enter")
+        await pilot.press(*shown_keys(screen.session.question(2), "c"), "enter")
+        await pilot.press("ctrl+t", "y")
+        await settle(pilot)
+        report = pilot.app.screen
+        report.show_item(1)
+        await pilot.press("r")
+        await settle(pilot)
+        if then:
+            await pilot.press(*then)
+            await settle(pilot)
+
+    return run_before
+
+
+def test_exam_report_after_an_appeal(snap_compare, exam_app) -> None:
+    assert snap_compare(exam_app(ExamRequest("mini")), run_before=appealed_and_filtered(), terminal_size=SIZE)
+
+
+def test_exam_report_wrong_answers_only(snap_compare, exam_app) -> None:
+    assert snap_compare(exam_app(ExamRequest("mini")), run_before=appealed_and_filtered("f"), terminal_size=SIZE)
+
+
+def test_exam_report_wide(snap_compare, exam_app, clock) -> None:
+    assert snap_compare(exam_app(ExamRequest("mini")), run_before=mid_paper(clock, "ctrl+t", "y"), terminal_size=WIDE)
+
+
+def sat_twice_and_practised(app, store, clock) -> None:
+    """Three attempts at mini (one not counted), one at long, and some timed practice."""
+    from revise.sessions.exam import TimeRule
+
+    for question_id, seconds in (("mkt-4c-odd", 40), ("val-fixed", 250), ("mkt-4p-tf", 6)):
+        question = app.bank.questions[question_id]
+        store.record_answer(
+            question_id=question_id, question_type=question.type, response="x", verdict="correct", score=1.0, at=clock(), duration_ms=seconds * 1000
+        )
+    for paper, seed, right, rule, minutes in (("mini", 1, False, None, 5), ("mini", 2, True, "nocount", 12), ("mini", 3, True, None, 5)):
+        session = ExamSession.start(app.bank, store, app.bank.papers[paper], seed=seed, clock=clock, rule=TimeRule.of(rule) if rule else None)
+        if right:
+            session.set_answer(next(q.number for q in session.drawn.questions if q.question.id == "mkt-4c-odd"), "C")
+        clock.advance(minutes=minutes)
+        session.submit(auto=session.expired)
+        clock.advance(days=1)
+
+
+@pytest.mark.parametrize(("tab", "size"), [("1", WIDE), ("4", WIDE), ("5", SIZE)], ids=["overview-120x40", "exams-120x40", "time-80x24"])
+def test_statistics_tabs(snap_compare, exam_app, store, clock, tab, size) -> None:
+    app = exam_app()
+    sat_twice_and_practised(app, store, clock)
+    assert snap_compare(app, press=["t", tab], terminal_size=size)

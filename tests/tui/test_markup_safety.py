@@ -66,7 +66,7 @@ async def test_feedback_shows_source_and_keypoints_literally(make_app) -> None:
         await pilot.pause()
         await act(pilot, "[b]要点一", "<ctrl+s>")
         shown = screen_text(app)
-        assert "✓[b]要点一" in shown and "✗[/x]要点二" in shown
+        assert "✓「b]要点一」（[b]要点一）" in shown and "✗[/x]要点二" in shown  # the matched span, then the point
         assert "《[b]源[/b]》" in shown  # the source's title from bank.yaml, literally
         assert "源[/b].txt" not in shown  # never the file name
         await pilot.press("enter")
@@ -95,7 +95,7 @@ async def test_study_mode_shows_markup_literally(make_app) -> None:
         shown = screen_text(app)
         assert "[red]概念[/red]" in shown
         assert "1. [b]甲[/b]" in shown
-        assert "[link=https://example.com/note]注释[/l" in shown  # (wrapped after this)
+        assert "[link=https://example.com/note]注释" in shown and "[/link]" in shown
         # Search with markup-looking text.
         await pilot.press("slash")
         await type_text(pilot, "[/x]")

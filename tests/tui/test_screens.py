@@ -9,15 +9,18 @@ import pkgutil
 import pytest
 from textual.binding import Binding
 from textual.dom import DOMNode
-from textual.widgets import Input, RadioSet, Switch, Tree
+from textual.widgets import Input, RadioSet, Select, Switch, Tree
 from tui_helpers import SIZE, screen_text, type_text
 
 import revise.tui
 from revise.tui.destinations import DESTINATIONS, HOME_DESTINATIONS
+from revise.tui.screens.bookmarks import BookmarksScreen
 from revise.tui.screens.chapters import ChapterPickScreen
 from revise.tui.screens.home import HomeScreen
+from revise.tui.screens.notebook import NotebookScreen
 from revise.tui.screens.papers import PaperPickScreen
 from revise.tui.screens.practice import FeedbackScreen, PracticeScreen
+from revise.tui.screens.practice_modes import PracticeModesScreen
 from revise.tui.screens.settings import SettingsScreen
 from revise.tui.screens.statistics import StatisticsScreen
 from revise.tui.screens.study import StudyScreen
@@ -82,7 +85,13 @@ async def test_command_palette_reaches_every_screen(make_app, destination) -> No
     expected = {
         "home": HomeScreen,
         "practice": PracticeScreen,
-        "notebook": None,  # empty notebook: the session ends at once with a summary
+        "sequential": PracticeModesScreen,
+        "random": PracticeModesScreen,
+        "special": PracticeModesScreen,
+        "custom": PracticeModesScreen,
+        "sprint": PracticeModesScreen,
+        "notebook": NotebookScreen,
+        "bookmarks": BookmarksScreen,
         "chapters": ChapterPickScreen,
         "study": StudyScreen,
         "statistics": StatisticsScreen,
@@ -100,11 +109,7 @@ async def test_command_palette_reaches_every_screen(make_app, destination) -> No
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()
-        if expected is None:
-            assert type(app.screen).__name__ == "SummaryScreen"
-            assert app.screen.session_title == "错题本"
-        else:
-            assert isinstance(app.screen, expected)
+        assert isinstance(app.screen, expected)
 
 
 async def test_command_palette_starts_a_chapter(make_app) -> None:
@@ -230,6 +235,49 @@ async def test_settings_numbers_and_switch_are_validated_and_saved(make_app, sto
         assert store.get_setting("skip_feedback_on_correct") is True
 
 
+async def test_settings_exam_date_is_checked_saved_and_cleared(make_app, store) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        field = app.screen.query_one("#exam_date", Input)
+        field.focus()
+        await type_text(pilot, "6月20日")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert store.get_setting("exam_date") is None
+        assert "日期要写成 2026-06-20 这样" in screen_text(app)
+        field.value = ""
+        await type_text(pilot, "2027-01-08")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert store.get_setting("exam_date") == "2027-01-08"
+        assert "已保存：2027-01-08" in screen_text(app)
+        field.value = ""
+        await pilot.press("tab")  # leaving the emptied field clears the date
+        await pilot.pause()
+        assert store.get_setting("exam_date") is None
+        assert "已清除考试日期" in screen_text(app)
+
+
+async def test_a_theme_chosen_in_settings_is_there_after_a_restart(make_app, store) -> None:
+    """Bug 5: the theme was lost on restart."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        picker = app.screen.query_one("#theme", Select)
+        assert picker.value != "nord"
+        picker.value = "nord"
+        await pilot.pause()
+        assert app.theme == "nord"
+        assert "已保存：nord" in screen_text(app)
+    again = make_app()
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert again.theme == "nord"
+
+
 async def test_chapter_practice_with_type_filter(make_app, store) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -251,9 +299,10 @@ async def test_chapter_practice_with_type_filter(make_app, store) -> None:
 
 
 async def test_chapter_practice_of_a_concept_when_nothing_is_waiting(make_app, store, clock) -> None:
-    # Answer the concept's questions so nothing of it is new or due: the session still practises it, in order.
+    # Answer the concept's questions (rated easy, so none comes back later today) so nothing of it is
+    # new or due today: the session still practises it, in order.
     for question_id in ("mkt-4c-odd", "mkt-4c-judge", "mkt-4c-judge-true"):
-        store.record_answer(question_id=question_id, question_type="choice", response="x", verdict="correct", score=1.0, at=clock())
+        store.record_answer(question_id=question_id, question_type="choice", response="x", verdict="correct", score=1.0, at=clock(), rating=4)
     store.set_setting("daily_new_limit", 0)
     clock.advance(minutes=1)
     app = make_app()
@@ -420,5 +469,5 @@ async def test_a_crash_writes_the_crash_log_and_tells_the_student_plainly(make_a
     assert stat.S_IMODE(log.stat().st_mode) == 0o600
     assert app.return_code == 1
     told = capsys.readouterr().err
-    assert "crash.log" in told and "revise 遇到意外错误" in told
+    assert "crash.log" in told.replace("\n", "") and "revise 遇到意外错误" in told  # a long path wraps
     assert "secret" not in told and "Traceback" not in told

@@ -111,7 +111,7 @@ def test_bank_cache_is_used_and_invalidated(tmp_path: Path, monkeypatch: pytest.
     """The app's start reads the bank from the JSON cache, reloads a stale or damaged one, and removes old pickles."""
     import shutil
 
-    import revise.bank.cache as cache_module
+    import revise.bank.loader as loader_module  # the cache imports the loader only on a miss
 
     bank = tmp_path / "bank"
     shutil.copytree(FIXTURE_BANK, bank)
@@ -127,14 +127,14 @@ def test_bank_cache_is_used_and_invalidated(tmp_path: Path, monkeypatch: pytest.
     assert not list(cache_dir.glob("bank-*.pickle"))
     [cache] = cache_dir.glob("bank-*.json")
 
-    real_loader = cache_module.load_bank
+    real_loader = loader_module.load_bank
     calls: list[object] = []
 
     def counting_loader(*args: object, **kwargs: object):
         calls.append(args)
         return real_loader(*args, **kwargs)
 
-    monkeypatch.setattr(cache_module, "load_bank", counting_loader)
+    monkeypatch.setattr(loader_module, "load_bank", counting_loader)
     assert main(arguments) == 0
     assert calls == []  # served from the cache
 

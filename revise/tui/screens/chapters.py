@@ -1,4 +1,8 @@
-"""章节练习: pick a chapter or a concept (optionally one question type) and practise only that."""
+"""章节练习: pick a chapter or a concept (optionally one question type) and practise only that.
+
+Enter practises what is due and new there (everything in order when nothing
+is waiting); 练这些 (a) goes through all of its questions in order now.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +19,13 @@ from textual.widgets import Label, Select, Tree
 
 from revise.bank.model import TYPE_LABELS
 from revise.tui.display import percent
-from revise.tui.messages import StartPractice
+from revise.tui.messages import StartPractice, StartQueue
 from revise.tui.widgets.keyfooter import KeyFooter
 from revise.tui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
     from revise.progress.mastery import GroupMastery
+    from revise.sessions.engine import Filters
     from revise.tui.services import Services
 
 ALL_TYPES = "all"
@@ -48,6 +53,7 @@ class ChapterPickScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "app.home", "返回", id="chapters.back", tooltip="Back to the home screen"),
         Binding("y", "focus_types", "题型", id="chapters.types", tooltip="Choose a question type"),
+        Binding("a", "practise_all", "练这些", id="chapters.all", tooltip="Practise every question of the chapter or concept under the cursor, in order"),
     ]
 
     def __init__(self, services: Services) -> None:
@@ -65,7 +71,7 @@ class ChapterPickScreen(Screen[None]):
                 allow_blank=True,
                 id="types",
             )
-        yield Label("↑↓ 选择，空格展开/收起，Enter 开始练习", classes="hint")
+        yield Label("↑↓ 选择，空格展开/收起，Enter 练到期和新题，a 全部按顺序练", classes="hint")
         tree: Tree[Scope] = Tree("题库", id="chapter-tree")
         tree.show_root = False
         tree.auto_expand = False
@@ -108,12 +114,8 @@ class ChapterPickScreen(Screen[None]):
         """Move to the question-type picker."""
         self.query_one("#types", Select).focus()
 
-    @on(Tree.NodeSelected, "#chapter-tree")
-    def _selected(self, event: Tree.NodeSelected[Scope]) -> None:
-        event.stop()
-        scope = event.node.data
-        if scope is None:
-            return
+    def _scope(self, scope: Scope) -> tuple[Filters, str]:
+        """The filters for a node and the type chosen, and the session's title."""
         from revise.sessions.engine import Filters
 
         qtype = self.query_one("#types", Select).value
@@ -122,7 +124,29 @@ class ChapterPickScreen(Screen[None]):
             filters = Filters(chapters=[scope.key], types=types)
         else:
             filters = Filters(concepts=[scope.key], types=types)
-        title = f"章节练习：{scope.name}"
-        if types:
-            title += f"（{TYPE_LABELS[types[0]]}）"
-        self.post_message(StartPractice(filters=filters, title=title, everything_when_idle=True))
+        suffix = f"（{TYPE_LABELS[types[0]]}）" if types else ""
+        return filters, f"{scope.name}{suffix}"
+
+    @on(Tree.NodeSelected, "#chapter-tree")
+    def _selected(self, event: Tree.NodeSelected[Scope]) -> None:
+        event.stop()
+        scope = event.node.data
+        if scope is None:
+            return
+        filters, name = self._scope(scope)
+        self.post_message(StartPractice(filters=filters, title=f"章节练习：{name}", everything_when_idle=True))
+
+    def action_practise_all(self) -> None:
+        """练这些: every question of the chapter or concept under the cursor (and the type chosen), in bank order."""
+        from revise.bank.drills import practice_questions
+
+        node = self.query_one(Tree).cursor_node
+        scope = node.data if node is not None else None
+        if scope is None:
+            return
+        filters, name = self._scope(scope)
+        queue = [qid for qid, question in practice_questions(self.services.bank, include_drills=True).items() if filters.matches(question)]
+        if not queue:
+            self.notify("这里没有这种题型的题。换一个题型或章节试试。", title=name, timeout=5, markup=False)
+            return
+        self.post_message(StartQueue(title=f"练这些：{name}", queue=queue))

@@ -31,16 +31,17 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Button, Input, Label, Static, TextArea
+from textual.widgets import Static
 
+from revise.bank.papers import PARTIAL_CREDIT
 from revise.bank.response import Response
 from revise.progress.store import StoreError
-from revise.sessions.exam import WARNINGS_AT, ExamReport, ExamSession
+from revise.sessions.exam import GRACE, NOCOUNT, WARNINGS_AT, ExamError, ExamReport, ExamSession
 from revise.tui.background import in_background
 from revise.tui.display import plain, points_text
-from revise.tui.exam_time import countdown_text
+from revise.tui.exam_time import EXAM_FORMS, countdown_text, current_response, exam_wording, mark_judgment, saved_response
 from revise.tui.messages import ExamHandedIn, report_problem
-from revise.tui.widgets.answers import FORMS, AnswerForm, TrueFalseAnswer
+from revise.tui.widgets.answers import AnswerForm
 from revise.tui.widgets.dialogs import ConfirmDialog, GotoDialog
 from revise.tui.widgets.keyfooter import KeyFooter
 from revise.tui.widgets.navigator import EXAM_LEGEND, QuestionNavigator
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
 
     from revise.tui.services import Services
 
-__all__ = ["SAVE_INTERVAL", "ExamScreen", "countdown_text", "numbers_text"]
+__all__ = ["SAVE_INTERVAL", "ExamScreen", "countdown_text", "current_response", "numbers_text", "saved_response"]
 
 # How often the countdown is redrawn and the current answer checked for changes.
 TICK_SECONDS = 0.25
@@ -73,69 +74,32 @@ def numbers_text(numbers: Iterable[int]) -> str:
     return f"第 {shown} 题"
 
 
-# -- the answer forms, exam edition -------------------------------------------------------
-
-
-def _exam_form_class(base: type[AnswerForm]) -> type[AnswerForm]:
-    """The practice form with "submit" meaning "keep this answer, next question" (and not in the footer)."""
-    return type(
-        f"Exam{base.__name__}",
-        (base,),
-        {
-            "__module__": __name__,
-            "__doc__": f"{base.__doc__} (In an exam: Enter or ctrl+s keeps the answer and goes to the next question.)",
-            "BINDINGS": [
-                Binding("ctrl+s", "submit", "下一题", id="exam-answer.next", show=False, tooltip="Keep this answer and go to the next question"),
-            ],
-        },
-    )
-
-
-EXAM_FORMS: dict[str, type[AnswerForm]] = {qtype: _exam_form_class(form) for qtype, form in FORMS.items()}
-
-
-def exam_wording(form: AnswerForm) -> None:
-    """Say "next question" where the practice form says "submit": nothing is marked until the paper is handed in."""
-    for label in form.query(".hint").results(Label):
-        text = str(label.content)
-        if "提交" in text:
-            label.update(plain(text.replace("提交", "下一题")))
-    for button in form.query("#submit").results(Button):
-        button.label = "下一题 (ctrl+s)"
-    for area in form.query(TextArea):
-        area.placeholder = "在此作答，写出要点；ctrl+s 下一题"
-    for field in form.query("#correction").results(Input):
-        field.placeholder = "把说法改对的关键词，Enter 下一题"
-
-
-def mark_judgment(form: AnswerForm) -> None:
-    """Show which of 对/错 is chosen (the practice form moves on at once and never needs to)."""
-    if isinstance(form, TrueFalseAnswer):
-        form.show_judgment()
-
-
-def current_response(form: AnswerForm) -> Response:
-    """The form's response; an empty Response while nothing is entered (an unjudged 对/错 or all blanks empty)."""
-    response = form.response()
-    return response if response.has_answer() else Response()
-
-
-def saved_response(session: ExamSession, number: int) -> Response:
-    """What is saved for question `number`, as a Response.
-
-    The session keeps the display text; the structured answer of this run is
-    kept by the screen, so this is read only when an attempt is resumed.
-    """
-    structured = getattr(session, "response_of", None)
-    if structured is not None:  # a session that keeps Responses itself
-        return structured(number) or Response()
-    from revise.tui.exam_time import response_from_text
-
-    return response_from_text(session.question(number).question, session.responses.get(number, ""))
-
-
 class ExamScreen(Screen[None]):
     """One question at a time with a navigator and a countdown; answers are saved as they change, nothing is marked."""
+
+    # The header keeps the question number, points, progress and clock whole at any width; only the section title is cut.
+    DEFAULT_CSS = """
+    #exam-header {
+        height: 1;
+        padding: 0 1;
+        background: $boost;
+    }
+    #exam-header Static {
+        width: auto;
+        text-wrap: nowrap;
+    }
+    #exam-header #exam-section {
+        width: 1fr;
+        min-width: 4;
+        text-overflow: ellipsis;
+        padding: 0 0 0 2;
+    }
+    #exam-credit {
+        height: auto;
+        padding: 0 2;
+        color: $text-muted;
+    }
+    """
 
     BINDINGS = [
         Binding("ctrl+n", "next", "下一题", id="exam.next", tooltip="Next question"),
@@ -144,6 +108,7 @@ class ExamScreen(Screen[None]):
         Binding("ctrl+f", "flag", "标记", id="exam.flag", tooltip="Flag this question to check it again (or unflag it)"),
         Binding("ctrl+t", "hand_in", "交卷", id="exam.hand_in", tooltip="Hand the paper in (asks first)"),
         Binding("escape", "leave", "暂离", id="exam.leave", tooltip="Leave the exam for now; the clock keeps running"),
+        Binding("ctrl+o", "abandon", "放弃", id="exam.abandon", show=False, tooltip="Give this attempt up: not marked, not in the score trend (asks first)"),
         Binding("f1", "leave", "首页", id="exam.home", show=False, tooltip="Leave the exam for now; the clock keeps running"),
     ]
 
@@ -160,6 +125,7 @@ class ExamScreen(Screen[None]):
         self.forms: dict[int, AnswerForm] = {}
         self._last_save = float("-inf")  # monotonic time of the last save
         self._warned: set[timedelta] = set()
+        self._grace_told = False
         self._finishing = False
         self._save_failed = False
         # Answers changed here that the store does not hold yet (shown "!", never ✓).
@@ -174,12 +140,15 @@ class ExamScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """Build the widgets."""
         yield TitleBar()
-        with Horizontal(id="exam-bar"):
-            yield Static(id="exam-where", markup=False)
+        with Horizontal(id="exam-header"):
+            yield Static(id="exam-position", markup=False)
+            yield Static(id="exam-flag", markup=False)
+            yield Static(id="exam-section", markup=False)
             yield Static(id="exam-clock", markup=False)
         navigator = QuestionNavigator(self._states(), id="navigator")
-        navigator.border_subtitle = EXAM_LEGEND
+        navigator.border_subtitle = f"{self.session.rule.short} · {EXAM_LEGEND}"
         yield navigator
+        yield Static(id="exam-credit", markup=False)
         yield VerticalScroll(id="exam-area")
         yield KeyFooter()
 
@@ -189,6 +158,7 @@ class ExamScreen(Screen[None]):
         remaining = self.session.remaining()
         # Warnings already passed (a resumed attempt, a very short paper) are not given late.
         self._warned = {threshold for threshold in WARNINGS_AT if remaining <= threshold}
+        self._grace_told = self.session.in_grace
         unanswered = self.session.unanswered()
         await self.go_to(unanswered[0] if unanswered else 1)
         self.update_clock()
@@ -245,26 +215,41 @@ class ExamScreen(Screen[None]):
         drawn = self.session.question(self.current)
         section = self.session.drawn.paper.sections[drawn.section]
         answered = self.total - len(self.session.unanswered())
-        parts: list[tuple[str, str] | str] = [
-            (f"第 {self.current}/{self.total} 题", "bold"),
-            "  ",
-            (section.title, "$text-accent"),
-            "  ",
-            (f"{points_text(drawn.points)}分", "$text-muted"),
-            "  ",
-            (f"已答 {answered}/{self.total}", "$text-muted"),
-        ]
-        if self.current in self.session.flags:
-            parts += ["  ", ("? 已标记", "bold $text-warning")]
-        self.query_one("#exam-where", Static).update(Content.assemble(*parts))
+        self.query_one("#exam-position", Static).update(
+            Content.assemble(
+                (f"第 {self.current}/{self.total} 题", "bold"),
+                "  ",
+                (f"{points_text(drawn.points)}分", "$text-muted"),
+                "  ",
+                (f"已答 {answered}/{self.total}", "$text-muted"),
+            )
+        )
+        flag = self.query_one("#exam-flag", Static)
+        flag.update(Content.styled("  ? 已标记", "bold $text-warning") if self.current in self.session.flags else Content(""))
+        flag.display = self.current in self.session.flags
+        self.query_one("#exam-section", Static).update(Content.styled(section.title, "$text-accent"))
+        credit = PARTIAL_CREDIT.get(drawn.question.type)
+        self.query_one("#exam-credit", Static).update(Content.assemble(("评分：", "bold"), credit or ""))
 
     def update_clock(self) -> None:
-        """Redraw the countdown (amber under 5 minutes, red under 1)."""
+        """Redraw the countdown (amber under 5 minutes, red under 1 and in a grace period)."""
         remaining = self.session.remaining()
         clock = self.query_one("#exam-clock", Static)
-        clock.update(plain(f"剩余 {countdown_text(remaining)}"))
+        if self.session.in_grace:
+            clock.update(plain(f"宽限 {countdown_text(self.session.grace_remaining())}"))
+        else:
+            clock.update(plain(f"剩余 {countdown_text(remaining)}"))
         clock.set_class(WARNINGS_AT[1] < remaining <= WARNINGS_AT[0], "warning")
         clock.set_class(remaining <= WARNINGS_AT[1], "urgent")
+
+    def time_up_words(self) -> str:
+        """What happens at the deadline under the rule chosen, for the warnings."""
+        rule = self.session.rule
+        if rule.kind == GRACE:
+            return f"时间到后还有 {rule.grace_minutes} 分钟宽限（期间改的题标为超时）。"
+        if rule.kind == NOCOUNT:
+            return "时间到还没交卷，本次就不计成绩。"
+        return "时间到会自动交卷。"
 
     # -- the clock and saving ----------------------------------------------------------
 
@@ -286,7 +271,16 @@ class ExamScreen(Screen[None]):
             minutes = round(min(crossed).total_seconds() / 60)
             unanswered = len(self.session.unanswered())
             extra = f"还有 {unanswered} 题未作答。" if unanswered else "题目都已作答，可以检查标记的题。"
-            self.notify(f"还剩 {minutes} 分钟！{extra}时间到会自动交卷。", title="模拟考试", severity="warning", timeout=8, markup=False)
+            self.notify(f"还剩 {minutes} 分钟！{extra}{self.time_up_words()}", title="模拟考试", severity="warning", timeout=8, markup=False)
+        if self.session.in_grace and not self._grace_told:
+            self._grace_told = True
+            self.notify(
+                f"时间到！宽限 {self.session.rule.grace_minutes} 分钟内仍可作答和交卷，这期间改的题会标为“超时作答”；宽限结束自动交卷。",
+                title="模拟考试",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
         self.save_current()
 
     def save_current(self, *, force: bool = False) -> None:
@@ -446,7 +440,10 @@ class ExamScreen(Screen[None]):
         lines = [f"还有 {len(unanswered)} 题未作答：{numbers_text(unanswered)}。" if unanswered else "所有题目都已作答。"]
         if flagged:
             lines.append(f"有 {len(flagged)} 题标记了待检查：{numbers_text(flagged)}。")
-        lines.append(f"剩余时间 {countdown_text(self.session.remaining())}。交卷后不能再修改答案。")
+        if self.session.in_grace:
+            lines.append(f"时间已到，宽限还剩 {countdown_text(self.session.grace_remaining())}。交卷后不能再修改答案。")
+        else:
+            lines.append(f"剩余时间 {countdown_text(self.session.remaining())}。交卷后不能再修改答案。")
 
         def confirmed(yes: bool | None) -> None:
             if yes and not self.session.submitted:
@@ -513,8 +510,40 @@ class ExamScreen(Screen[None]):
             ConfirmDialog(
                 "暂时离开考试？",
                 f"{saved}，但计时不会暂停：截止时间 {self.services.local_time(self.session.deadline)}，剩余 {countdown_text(self.session.remaining())}。"
-                "\n回到首页按 e（模拟考试）或运行 revise exam 继续作答。",
+                "\n回到首页按 e（模拟考试）或运行 revise exam 继续作答。"
+                "\n要放弃这次考试（不评分、不计入成绩走势），请按 ctrl+o。",
                 confirm="离开",
+                cancel="继续作答",
+            ),
+            confirmed,
+        )
+
+    def action_abandon(self) -> None:
+        """Give this attempt up (after asking): never marked, logged or counted; back to the home screen."""
+        self.save_current(force=True)
+        session = self.session
+
+        def abandoned(_: None) -> None:
+            self._finishing = True
+            self.notify("已放弃这次考试：不评分，不计入成绩走势。", title="模拟考试", timeout=6)
+            self.app.call_later(self.app.run_action, "app.home")
+
+        def refused(error: Exception) -> None:
+            self._finishing = False
+            if isinstance(error, ExamError):  # handed in meanwhile (the time ran out)
+                return
+            self._report(error, "模拟考试", f"没能放弃这次考试：{error}", key="exam-abandon")
+
+        def confirmed(yes: bool | None) -> None:
+            if yes and not session.submitted and not self._finishing:
+                self._finishing = True  # no hand-in while it is being given up
+                self._in_background(session.abandon, abandoned, refused)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "放弃这次考试？",
+                "放弃后这次考试不评分、不进复习计划，也不计入成绩走势（已写的答案仍留在进度库里）。",
+                confirm="放弃",
                 cancel="继续作答",
             ),
             confirmed,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,14 +17,18 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button, Label, SelectionList, Static
 
 from revise.bank.response import Response
+from revise.sessions.corrections import SessionCorrections
 from revise.tui.background import in_background
-from revise.tui.display import duration_text, option_indexes, options_shown, percent, plain, score_text, verdict_label
-from revise.tui.messages import report_problem
+from revise.tui.display import SELF_ASSESSED_LABEL, duration_text, option_indexes, options_shown, percent, plain, score_text, verdict_label, verdict_word
 from revise.tui.widgets.answers import AnswerForm, answer_form
 from revise.tui.widgets.keyfooter import KeyFooter
+from revise.tui.widgets.keypoints import KeypointTicks, found_text, missed_text, underline_matches
+from revise.tui.widgets.personal import NoteDialog, QuestionMarks, save_note, toggle_bookmark
+from revise.tui.widgets.prose import Prose
+from revise.tui.widgets.store_status import hide_waiting, report_store_error, show_waiting
 from revise.tui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
@@ -68,31 +72,6 @@ def progress_line(presented: Presented) -> Content:
     return Content.assemble(*parts)
 
 
-WAITING_TEXT = "正在保存……数据库正被另一个程序占用，等它释放后就会保存（这次作答还没保存）。"
-
-
-def show_waiting(screen: Screen[Any]) -> None:
-    """Show that a save is waiting for the database (another program holds its lock)."""
-    for status in screen.query("#store-status").results(Static):
-        status.update(WAITING_TEXT)
-        status.remove_class("hidden")
-
-
-def hide_waiting(screen: Screen[Any]) -> None:
-    """The save finished (or failed): no more waiting state."""
-    for status in screen.query("#store-status"):
-        status.add_class("hidden")
-
-
-def report_store_error(screen: Screen[Any], error: Exception, title: str, doing: str) -> None:
-    """A store refusal, told to the student once; anything else is a bug and goes to the crash handler."""
-    from revise.progress.store import StoreError
-
-    if not isinstance(error, StoreError):
-        raise error
-    report_problem(screen, title, f"{doing}：{error}", timeout=15)
-
-
 def safe_where(text: str) -> str:
     """Chapter and concept names with control characters made visible."""
     from revise.safetext import one_line
@@ -120,16 +99,21 @@ class PracticeScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "end_session", "结束", id="practice.end", tooltip="End the session and see its summary"),
         Binding("ctrl+n", "skip", "跳过", id="practice.skip", tooltip="Skip this question without recording it"),
+        Binding("ctrl+b", "bookmark", "收藏", id="practice.bookmark", tooltip="Bookmark this question (or take the bookmark off)"),
+        Binding("ctrl+r", "undo_last", "撤销上题", id="practice.undo", tooltip="Take back the last answer and answer that question again"),
+        Binding("question_mark,f2", "app.help", "帮助", id="practice.help", tooltip="Every key of this screen"),
     ]
 
     def __init__(self, services: Services, engine: PracticeEngine, *, title: str = "练习") -> None:
         super().__init__()
         self.services = services
         self.engine = engine
+        self.corrections = SessionCorrections(engine)
         self.session_title = title
         self.presented: Presented | None = None
         self._end_confirmed_until = 0.0
-        self._saving = False  # an answer is on its way to the store
+        self._saving = False  # an answer (or an undo) is on its way to the store
+        self._last_response: Response | None = None  # the latest answer, put back in the form when it is taken back
 
     def compose(self) -> ComposeResult:
         """Build the widgets."""
@@ -146,7 +130,10 @@ class PracticeScreen(Screen[None]):
 
     async def show_next(self) -> None:
         """Show the engine's next question, or the summary when there is none."""
-        presented = self.engine.next_question()
+        await self.show_question(self.corrections.next_question())
+
+    async def show_question(self, presented: Presented | None, restore: Response | None = None) -> None:
+        """Show a question (with the answer given before, when it was taken back), or the summary for None."""
         area = self.query_one("#question-area", VerticalScroll)
         await area.remove_children()
         self.presented = presented
@@ -154,10 +141,21 @@ class PracticeScreen(Screen[None]):
             self.finish()
             return
         self.query_one("#progress", Static).update(progress_line(presented))
+        marks = QuestionMarks(id="marks")
         form = answer_form(presented.question, presented.prompt, order=presented.order, id="answer")
-        await area.mount(form)
+        await area.mount_all([marks, form])
+        marks.load(self.services, presented.question.id)
+        if restore is not None:
+            form.restore(restore)
         area.scroll_home(animate=False)
         form.focus_answer()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """撤销上题 only when this session has an answer to take back."""
+        if action == "undo_last":
+            return self.corrections.can_undo
+        return True
 
     @on(AnswerForm.Submitted)
     def _answered(self, event: AnswerForm.Submitted) -> None:
@@ -188,16 +186,19 @@ class PracticeScreen(Screen[None]):
 
     async def _show_outcome(self, outcome: Outcome, response: Response) -> None:
         """The answer is committed: its feedback (or, when right and the setting says so, the next question)."""
+        self._last_response = response
         skip = outcome.result.verdict == "correct" and bool(self.services.store.get_setting("skip_feedback_on_correct"))
         if skip:
             self.notify("✓ 正确", timeout=1.5)
             await self.show_next()
             return
-        self.app.push_screen(FeedbackScreen(self.services, outcome, response, self.engine), self._after_feedback)
+        self.app.push_screen(FeedbackScreen(self.services, outcome, response, self.corrections), self._after_feedback)
 
     async def _after_feedback(self, choice: str | None) -> None:
         if choice == "end":
             self.finish()
+        elif choice == "undo":
+            await self.show_question(self.engine.current, restore=self._last_response)
         else:
             await self.show_next()
 
@@ -207,6 +208,32 @@ class PracticeScreen(Screen[None]):
             return
         self.engine.skip()
         await self.show_next()
+
+    def action_bookmark(self) -> None:
+        """收藏: bookmark this question, or take the bookmark off."""
+        if self.presented is None:
+            return
+        marks = self.query_one("#marks", QuestionMarks)
+        toggle_bookmark(self, self.services, self.presented.question.id, marks.bookmarked, lambda now: marks.show_marks(now, marks.note))
+
+    def action_undo_last(self) -> None:
+        """撤销上题: take back the last answer (the store keeps a record) and answer that question again."""
+        if not self.corrections.can_undo or self._saving:
+            return
+        self._saving = True
+
+        async def undone(presented: Presented) -> None:
+            await self.show_question(presented, restore=self._last_response)
+            self.notify("已撤销上一题的作答：再答一次吧", timeout=3)
+
+        in_background(
+            self,
+            self.corrections.undo_last,
+            done=undone,
+            failed=lambda error: report_store_error(self, error, "没能撤销", "没能撤销上一题"),
+            on_wait=lambda: show_waiting(self),
+            finished=self._saved,
+        )
 
     def action_end_session(self) -> None:
         """End now: the summary when something was answered, else straight home.
@@ -226,7 +253,7 @@ class PracticeScreen(Screen[None]):
 
     def finish(self) -> None:
         """Replace this screen with the session summary."""
-        self.app.switch_screen(SummaryScreen(self.services, self.engine, title=self.session_title))
+        self.app.switch_screen(SummaryScreen(self.services, self.engine, title=self.session_title, self_assessed=self.corrections.self_assessed))
 
 
 class FeedbackScreen(Screen[str]):
@@ -237,15 +264,28 @@ class FeedbackScreen(Screen[str]):
         Binding("e", "override('easy')", "我很熟", id="feedback.easy", tooltip="I knew it well: rate Easy"),
         Binding("g", "override('again')", "我是猜的", id="feedback.again", tooltip="I guessed: rate Again"),
         Binding("r", "appeal", "判我对", id="feedback.appeal", tooltip="My answer is right: log an appeal, rate Good, leave the 错题本"),
+        Binding("b", "bookmark", "收藏", id="feedback.bookmark", tooltip="Bookmark this question (or take the bookmark off)"),
+        Binding("n", "note", "笔记", id="feedback.note", tooltip="Write or edit your note on this question"),
+        Binding("u", "undo", "撤销", id="feedback.undo", tooltip="Take this answer back and answer the question again"),
         Binding("escape", "end", "结束", id="feedback.end", tooltip="End the session and see its summary"),
+        Binding("question_mark,f2", "app.help", "帮助", id="feedback.help", tooltip="Every key of this screen"),
     ]
 
-    def __init__(self, services: Services, outcome: Outcome, response: Response, engine: PracticeEngine) -> None:
+    def __init__(self, services: Services, outcome: Outcome, response: Response, corrections: SessionCorrections) -> None:
         super().__init__()
         self.services = services
-        self.engine = engine
+        self.corrections = corrections
+        self.engine = corrections.engine
         self.outcome = outcome
         self.response = response
+        self._ticks_saving = False
+        self._ticks_wanted: tuple[str, ...] | None = None  # ticks changed while the last change was being saved
+
+    @property
+    def assessed(self) -> tuple[str, ...]:
+        """The key points the student ticked on this answer (自评)."""
+        entry = self.corrections.assessed.get(self.outcome.review_id or -1)
+        return entry.points if entry else ()
 
     def compose(self) -> ComposeResult:
         """Build the widgets."""
@@ -257,60 +297,75 @@ class FeedbackScreen(Screen[str]):
                 yield Button("判我对 (r)", id="appeal", classes="appeal", compact=True)
             yield Static(id="schedule", markup=False)
             yield Static(id="store-status", classes="store-status hidden", markup=False)
+            yield QuestionMarks(id="marks")
             yield from self._details()
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        """Set the subtitle and show the rating and next review."""
+        """Set the subtitle, show the rating and next review, the bookmark and the note."""
         self.sub_title = "反馈"
         self._update_schedule()
+        self.query_one("#marks", QuestionMarks).load(self.services, self.outcome.presented.question.id)
+        for ticks in self.query(KeypointTicks):
+            ticks.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """判我对 only for answers not marked correct; 我很熟 only for correct ones (a wrong answer was not known well)."""
-        verdict = self.outcome.result.verdict
+        """判我对 only for answers not counted correct nor self-assessed; 我很熟 only for correct ones; 撤销 until taken back."""
+        verdict = self.corrections.verdict(self.outcome)
         if action == "appeal":
-            return verdict != "correct" and self.engine.can_appeal and not self.outcome.appealed
+            return verdict != "correct" and self.engine.can_appeal and not self.outcome.appealed and not self.assessed
         if action == "override" and parameters == ("easy",):
-            return verdict == "correct" or self.outcome.appealed
+            return verdict == "correct"
+        if action == "undo":
+            return self.corrections.can_undo and self.engine.last_outcome is self.outcome
         return True
 
     def _verdict(self) -> Content:
         result = self.outcome.result
         question = self.outcome.presented.question
+        automatic = f"{verdict_label(result.verdict, question.type)} {score_text(result.score)}"
         if self.outcome.appealed:
-            return Content.assemble(("✓ 判我对（已申诉）", "bold"), f"   原判 {verdict_label(result.verdict, question.type)} {score_text(result.score)}")
-        return Content.assemble(
-            (verdict_label(result.verdict, question.type), "bold"),
-            f"   得分 {score_text(result.score)}",
-        )
+            return Content.assemble(("✓ 判我对（已申诉）", "bold"), f"   原判 {automatic}")
+        entry = self.corrections.assessed.get(self.outcome.review_id or -1)
+        if entry is not None:
+            return Content.assemble(
+                (f"{verdict_word(entry.verdict)}（{SELF_ASSESSED_LABEL}）", "bold"), f"   得分 {score_text(entry.score)}   原判 {automatic}"
+            )
+        return Content.assemble((verdict_label(result.verdict, question.type), "bold"), f"   得分 {score_text(result.score)}")
 
     @staticmethod
-    def _field(label: str, text: str | None, classes: str = "") -> ComposeResult:
-        """'label：text' on one line, wrapping under itself; nothing when the text is empty."""
-        if text and text.strip():
-            yield Static(
-                Content.assemble((f"{label}：", "bold $text-muted"), Content(text.strip())),
-                classes=f"field {classes}".strip(),
-            )
+    def _field(label: str, text: str | Content | None, classes: str = "", id: str | None = None) -> ComposeResult:
+        """'label：text', wrapping under itself as Chinese is set; nothing when the text is empty."""
+        body = text if isinstance(text, Content) else plain(text.strip()) if text else None
+        if body is not None and body.plain.strip():
+            yield Static(Prose(Content.assemble((f"{label}：", "bold $text-muted"), body)), classes=f"field {classes}".strip(), id=id)
 
     def _details(self) -> ComposeResult:
         presented = self.outcome.presented
         question = presented.question
         result = self.outcome.result
-        yield from self._field("你的答案", shown_response(question, self.response, presented.order), "response")
+        free_text = question.type in ("short", "essay")
+        shown = shown_response(question, self.response, presented.order)
+        yield from self._field("你的答案", underline_matches(shown, result) if free_text else shown, "response")
         key = option_indexes(question)
         yield from self._field("参考答案", options_shown(question, key, presented.order) if key else str(result.expected), "expected")
         if not (key and self.response.choices is not None):
             # A choice's 评语 names options by bank letter; the lines above already say it with the letters shown.
             yield from self._field("评语", str(result.feedback), "notes")
-        if question.type in ("short", "essay") and (result.found or result.missed):
-            total = len(result.found) + len(result.missed)
-            yield from self._field(f"答到要点 {len(result.found)}/{total}", keypoints_text(result, found=True) or "无", "keypoints found")
-            if result.missed:
-                yield from self._field("漏掉要点", keypoints_text(result, found=False), "keypoints missed")
+        if free_text and (result.found or result.missed):
+            yield from self._keypoints()
         yield from self._field("解析", question.explanation, "explanation")
         yield from self._field("出处", self.services.bank.citation(question), "source")
         yield from self._field("题目", presented.prompt, "prompt-echo")
+
+    def _keypoints(self) -> ComposeResult:
+        result = self.outcome.result
+        total = len(result.found) + len(result.missed)
+        yield from self._field(f"答到要点 {len(result.found)}/{total}", found_text(result), "keypoints found", id="found-points")
+        if result.missed:
+            yield from self._field("漏掉要点", missed_text(result, self.assessed), "keypoints missed", id="missed-points")
+            if self.corrections.can_assess(self.outcome):
+                yield KeypointTicks(result.missed, id="ticks")
 
     def _update_schedule(self) -> None:
         outcome = self.outcome
@@ -320,7 +375,7 @@ class FeedbackScreen(Screen[str]):
         ]
         if outcome.notebook_status:
             parts.append(NOTEBOOK_WORDS.get(outcome.notebook_status, outcome.notebook_status))
-        self.query_one("#schedule", Static).update(plain(" · ".join(parts)))
+        self.query_one("#schedule", Static).update(Prose(plain(" · ".join(parts))))
 
     def action_continue(self) -> None:
         """Next question."""
@@ -347,6 +402,87 @@ class FeedbackScreen(Screen[str]):
             finished=lambda: hide_waiting(self),
         )
 
+    def action_bookmark(self) -> None:
+        """收藏: bookmark this question, or take the bookmark off."""
+        marks = self.query_one("#marks", QuestionMarks)
+        question_id = self.outcome.presented.question.id
+        toggle_bookmark(self, self.services, question_id, marks.bookmarked, lambda now: marks.show_marks(now, marks.note))
+
+    def action_note(self) -> None:
+        """笔记: write or edit the note on this question (saved when the dialog closes with ctrl+s)."""
+        marks = self.query_one("#marks", QuestionMarks)
+        question_id = self.outcome.presented.question.id
+
+        def closed(text: str | None) -> None:
+            if text is not None and text != (marks.note or ""):
+                save_note(self, self.services, question_id, text, lambda kept: marks.show_marks(marks.bookmarked, kept))
+
+        self.app.push_screen(NoteDialog(self.outcome.presented.prompt, marks.note), closed)
+
+    def action_undo(self) -> None:
+        """撤销: take this answer back (the store keeps a record of it) and answer the question again."""
+        if not self.check_action("undo", ()):
+            return
+        in_background(
+            self,
+            self.corrections.undo_last,
+            done=self._close_for_undo,
+            failed=lambda error: report_store_error(self, error, "没能撤销", "没能撤销这次作答"),
+            on_wait=lambda: show_waiting(self),
+            finished=lambda: hide_waiting(self),
+        )
+
+    def _close_for_undo(self, _: object) -> None:
+        # Later, not from inside the worker: closing the screen waits for its workers to finish.
+        self.call_later(self._dismiss_undo)
+
+    def _dismiss_undo(self) -> None:
+        self.dismiss("undo")  # not awaited: a screen cannot await its own dismissal
+
+    @on(SelectionList.SelectedChanged, "#ticks")
+    def _ticks_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
+        event.stop()
+        self._save_ticks(self.query_one("#ticks", KeypointTicks).ticked())
+
+    def _save_ticks(self, points: tuple[str, ...]) -> None:
+        """自评: log the ticked points (one save at a time; the latest ticks win) and show the new score."""
+        if self._ticks_saving:
+            self._ticks_wanted = points
+            return
+        self._ticks_saving = True
+
+        def finished() -> None:
+            self._ticks_saving = False
+            hide_waiting(self)
+
+        def saved(_: object) -> None:
+            self._show_assessment()
+            wanted, self._ticks_wanted = self._ticks_wanted, None
+            if wanted is not None and wanted != self.assessed:
+                self._save_ticks(wanted)
+
+        in_background(
+            self,
+            lambda: self.corrections.assess(points),
+            done=saved,
+            failed=lambda error: report_store_error(self, error, "自评未保存", "没能保存"),
+            on_wait=lambda: show_waiting(self),
+            finished=finished,
+        )
+
+    def _show_assessment(self) -> None:
+        verdict = self.query_one("#verdict", Static)
+        verdict.update(self._verdict())
+        for name in ("correct", "partial", "incorrect"):
+            verdict.set_class(name == self.corrections.verdict(self.outcome), name)
+        for missed in self.query("#missed-points").results(Static):
+            label = Content.styled("漏掉要点：", "bold $text-muted")
+            missed.update(Prose(Content.assemble(label, missed_text(self.outcome.result, self.assessed))))
+        for button in self.query("#appeal").results(Button):
+            button.display = not self.assessed  # 判我对 and 自评 are one or the other
+        self._update_schedule()
+        self.refresh_bindings()
+
     @on(Button.Pressed, "#appeal")
     def _appeal_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -354,7 +490,7 @@ class FeedbackScreen(Screen[str]):
 
     def action_appeal(self) -> None:
         """判我对: record that this answer is right (logged as an appeal with the original verdict)."""
-        if self.outcome.appealed or self.outcome.result.verdict == "correct":
+        if not self.check_action("appeal", ()):
             return
         in_background(
             self,
@@ -369,6 +505,9 @@ class FeedbackScreen(Screen[str]):
         self.query_one("#verdict", Static).update(self._verdict())
         for button in self.query("#appeal"):
             button.remove()
+        for ticks in self.query("#ticks"):
+            ticks.remove()  # an appealed answer counts as right: nothing left to tick
+        self.query_one("#feedback-area").focus()  # not a widget on its way out: its keys would go nowhere
         self._update_schedule()
         self.refresh_bindings()
         self.notify("已记为“判我对”：评分改为良好，已移出错题本；老师会看到这条申诉。", timeout=4)
@@ -383,15 +522,6 @@ def shown_response(question: Question, response: Response, order: tuple[int, ...
     return response.display()
 
 
-def keypoints_text(result: object, *, found: bool) -> str:
-    """ "✓识别「…我们先识别客户…」、✓区分" for found key points (with the span matched, when the grader gives it), "✗…" for missed."""
-    points: tuple[str, ...] = getattr(result, "found" if found else "missed", ())
-    # The student's own words that earned each found point (issue 11 #4: tick only what matched, and show it).
-    spans = {span.label: span.text for span in getattr(result, "keypoint_spans", ()) if span.found and span.text} if found else {}
-    mark = "✓" if found else "✗"
-    return "、".join(f"{mark}{point}「{spans[point]}」" if spans.get(point) else f"{mark}{point}" for point in points)
-
-
 class SummaryScreen(Screen[None]):
     """The end of a session: answered, correct, partial, wrong, time taken, and the wrong ones."""
 
@@ -402,11 +532,12 @@ class SummaryScreen(Screen[None]):
         Binding("p", "app.practice", "继续练习", id="summary.practice", tooltip="Start another practice session"),
     ]
 
-    def __init__(self, services: Services, engine: PracticeEngine, *, title: str) -> None:
+    def __init__(self, services: Services, engine: PracticeEngine, *, title: str, self_assessed: int = 0) -> None:
         super().__init__()
         self.services = services
         self.engine = engine
         self.session_title = title
+        self.self_assessed = self_assessed
 
     def compose(self) -> ComposeResult:
         """Build the widgets."""
@@ -432,14 +563,18 @@ class SummaryScreen(Screen[None]):
                     ),
                     id="summary-counts",
                 )
+                # The student's own corrections are counted apart, so the teacher's view of the grader stays honest.
                 appealed = f"   判我对 {summary.appealed}" if summary.appealed else ""
-                yield Static(f"用时 {duration_text(summary.elapsed_seconds)}   正确率 {percent(summary.accuracy)}{appealed}", id="summary-time", markup=False)
+                assessed = f"   {SELF_ASSESSED_LABEL} {self.self_assessed}" if self.self_assessed else ""
+                yield Static(
+                    f"用时 {duration_text(summary.elapsed_seconds)}   正确率 {percent(summary.accuracy)}{appealed}{assessed}", id="summary-time", markup=False
+                )
                 if summary.wrong_question_ids:
                     yield Label("答错的题", classes="section-title")
                     for qid in summary.wrong_question_ids:
                         # The prompt as shown, with the drawn values of a calculation filled in.
                         text = summary.wrong_prompts.get(qid) or qid
-                        yield Static(plain(f"✗ {text}"), classes="wrong-item", markup=False)
+                        yield Static(Prose(plain(f"✗ {text}")), classes="wrong-item")
         yield KeyFooter()
 
     def on_mount(self) -> None:

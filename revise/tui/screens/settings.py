@@ -1,4 +1,4 @@
-"""设置, saved in the store at once: display script, theme, daily new limit, desired retention, skipping feedback."""
+"""设置, saved in the store at once: display script, theme, exam date, daily new limit, desired retention, skipping feedback."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 INVALID = {
     "daily_new_limit": "每日新题上限须是 0 到 10000 的整数",
     "desired_retention": "目标记忆率须在 0.70 到 0.99 之间",
+    "exam_date": "日期要写成 2026-06-20 这样；留空表示不设",
 }
 
 
@@ -57,6 +58,12 @@ class SettingsScreen(Screen[None]):
                     themes = sorted(self.app.available_themes)
                     yield Select([(name, name) for name in themes], value=self.app.theme, allow_blank=False, id="theme", compact=True)
                     yield Static(id="theme-status", classes="status", markup=False)
+            with Vertical(classes="setting"):
+                yield Label("考试日期（如 2026-06-20；留空表示不设）", classes="field-label")
+                with Horizontal(classes="setting-row"):
+                    yield Input(settings["exam_date"] or "", id="exam_date", placeholder="YYYY-MM-DD", compact=True)
+                    yield Static(id="exam_date-status", classes="status", markup=False)
+                yield Label("首页会显示距考试还有几天；考前冲刺按这个日期安排。", classes="hint")
             with Vertical(classes="setting"):
                 yield Label("每日新题上限", classes="field-label")
                 with Horizontal(classes="setting-row"):
@@ -136,6 +143,15 @@ class SettingsScreen(Screen[None]):
             unchanged = False
         if not unchanged:
             self.save(key, event.value.strip())
+
+    @on(Input.Submitted, "#exam_date")
+    @on(Input.Blurred, "#exam_date")
+    def _exam_date(self, event: Input.Submitted | Input.Blurred) -> None:
+        event.stop()
+        # Saved when the date is complete (Enter or leaving the field), not at every keystroke.
+        typed = event.input.value.strip()
+        if typed != (self.services.store.get_setting("exam_date") or "") and self.save("exam_date", typed) and not typed:
+            self._status("exam_date", "已清除考试日期", ok=True)
 
     @on(Switch.Changed, "#skip_feedback_on_correct")
     def _switch(self, event: Switch.Changed) -> None:

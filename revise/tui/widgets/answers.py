@@ -30,7 +30,6 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
-from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
@@ -39,6 +38,7 @@ from revise.bank.model import BLANK_RE, ChoiceQuestion, MatchQuestion, MultiQues
 from revise.bank.response import Response
 from revise.bank.shuffle import bank_to_shown, option_count, shown_to_bank
 from revise.tui.display import plain
+from revise.tui.widgets.prose import Prose
 
 # Widest the inline fill sentence may get before the blanks go below the prompt.
 INLINE_FILL_WIDTH = 72
@@ -88,7 +88,7 @@ class AnswerForm(Vertical):
 
     def compose_prompt(self) -> ComposeResult:
         """The prompt as literal text (wrapping as needed)."""
-        yield Static(plain(self.prompt_text), classes="prompt", markup=False)
+        yield Static(Prose(plain(self.prompt_text)), classes="prompt")
 
     def compose(self) -> ComposeResult:
         """Build the widgets."""
@@ -147,9 +147,9 @@ class ChoiceList(OptionList):
         """Start with no option highlighted, in single and multiple choice alike, so a stray Enter answers nothing."""
         self.highlighted = None
 
-    def _prompt(self, index: int) -> Content:
+    def _prompt(self, index: int) -> Prose:
         mark = ("[x] " if index in self.chosen else "[ ] ") if self.multi else ""
-        return plain(f"{mark}{letter(index)}. {self.texts[index]}")
+        return Prose(plain(f"{mark}{letter(index)}. {self.texts[index]}"))
 
     def _toggle(self, index: int) -> None:
         self.chosen ^= {index}
@@ -433,7 +433,7 @@ class FillAnswer(AnswerForm):
                         yield Input(placeholder=blank_label(index), id=f"blank-{index}", classes="blank inline-blank", compact=True)
             return
         numbered = "".join(segment + (f"{blank_label(index)}____" if index < self.blank_count else "") for index, segment in enumerate(self.segments))
-        yield Static(plain(numbered), classes="prompt", markup=False)
+        yield Static(Prose(plain(numbered)), classes="prompt")
 
     def compose_answer(self) -> ComposeResult:
         """The widgets the student answers with."""

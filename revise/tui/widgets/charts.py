@@ -1,4 +1,4 @@
-"""Small charts drawn with text: rows of labelled bars and a calendar heatmap of reviews.
+"""Small charts drawn with text: rows of labelled bars, a calendar heatmap of practice days, and sparklines.
 
 Colours come from the theme's variables (``$success``, ``$warning``…), so
 both dark and light themes work, and every chart also says its numbers in
@@ -7,7 +7,7 @@ words or digits: colour is never the only signal.
 
 from __future__ import annotations
 
-from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from textual.app import RenderResult
@@ -16,12 +16,22 @@ from textual.widget import Widget
 
 from revise.tui.display import fit
 
+if TYPE_CHECKING:
+    from revise.progress.forecast import Heatmap
+
 BAR_FULL = "━"
 BAR_EMPTY = "╌"
 MIN_BAR_WIDTH = 6
 # Heatmap shades from none to most; doubled so that each day is roughly square.
 SHADES = ("··", "░░", "▒▒", "▓▓", "██")
 WEEKDAY_LABELS = ("一", "二", "三", "四", "五", "六", "日")
+SPARK_LEVELS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(fractions: list[float]) -> str:
+    """One block character per value between 0 and 1 (▁ for 0, █ for 1), oldest first."""
+    top = len(SPARK_LEVELS) - 1
+    return "".join(SPARK_LEVELS[round(max(0.0, min(1.0, value)) * top)] for value in fractions)
 
 
 def bar_style(fraction: float) -> str:
@@ -103,22 +113,28 @@ class BarChart(Widget):
         return Content("\n").join(lines) if lines else Content("")
 
 
-def heatmap_content(days: list[tuple[date, int]]) -> Content:
-    """A calendar of answers per day: one row per weekday (Monday first), one column per week, oldest on the left."""
-    if not days:
+def calendar_content(heat: Heatmap) -> Content:
+    """The practice calendar of :func:`revise.progress.forecast.practice_heatmap`: weekdays down, weeks across, months on top.
+
+    Shades follow :func:`revise.progress.forecast.heat_level` (the levels ``revise stats`` prints);
+    days after today are blank, and a day without practice is a dot.
+    """
+    from revise.progress.forecast import heat_level
+
+    if not heat.weeks:
         return Content("（还没有记录）")
-    peak = max(count for _, count in days) or 1
-    first = days[0][0]
-    offset = first.weekday()  # blank cells before the first day, so columns are whole weeks
-    weeks = (offset + len(days) + 6) // 7
-    grid: list[list[tuple[str, str]]] = [[("  ", "")] * weeks for _ in range(7)]
-    for index, (_, count) in enumerate(days):
-        cell = offset + index
-        level = 0 if count == 0 else min(len(SHADES) - 1, 1 + (count * (len(SHADES) - 2)) // peak)
-        grid[cell % 7][cell // 7] = (SHADES[level], "$success" if count else "$foreground 40%")
-    lines = []
-    for weekday, row in enumerate(grid):
-        lines.append(Content.assemble(WEEKDAY_LABELS[weekday], " ", *row))
+    months = "".join(f"{week[0][0].month:>2}" if week[0] is not None and week[0][0].day <= 7 else "  " for week in heat.weeks)
+    lines = [Content.styled(f"   {months}", "$text-muted")]  # the month over the week it begins in
+    for weekday in range(7):
+        cells: list[tuple[str, str]] = []
+        for week in heat.weeks:
+            cell = week[weekday]
+            if cell is None:
+                cells.append(("  ", ""))
+                continue
+            level = heat_level(cell[1], heat.busiest, len(SHADES) - 1)
+            cells.append((SHADES[level], "$success" if level else "$foreground 40%"))
+        lines.append(Content.assemble(WEEKDAY_LABELS[weekday], " ", *cells))
     legend = Content.assemble(
         "   少 ",
         *[(shade, "$success" if level else "$foreground 40%") for level, shade in enumerate(SHADES)],
