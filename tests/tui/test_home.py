@@ -145,3 +145,12 @@ def test_home_snapshot_editing_the_daily_limit(snap_compare, make_app) -> None:
         await pilot.pause()
 
     assert snap_compare(make_app(), run_before=edit, terminal_size=SIZE)
+
+
+async def test_escape_on_home_before_any_edit_is_harmless(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HomeScreen"
+        assert app.return_code is None

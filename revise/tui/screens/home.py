@@ -80,10 +80,7 @@ class HomeScreen(Screen[None]):
         # Few widgets on purpose: each one costs restyling time whenever home is shown.
         yield TitleBar()
         yield Static(today, id="today")
-        with Horizontal(id="home-edit", classes="hidden"):
-            yield Label("", id="home-edit-label")
-            yield Input(id="home-edit-input", compact=True)
-            yield Static("", id="home-edit-hint", markup=False)
+        # The input row for n/d is mounted on first use: an Input costs start-up time most visits never need.
         with Horizontal(id="home-body"):
             menu = OptionList(
                 *(Option(Content.assemble((f" {entry.key} ", "bold $accent"), " ", entry.label), id=entry.action) for entry in HOME_DESTINATIONS),
@@ -179,11 +176,18 @@ class HomeScreen(Screen[None]):
 
     # -- editing the daily limit and the exam date -------------------------------------------
 
-    def action_edit(self, key: str) -> None:
+    async def action_edit(self, key: str) -> None:
         """Open the input row for a setting, filled with its current value."""
         label, hint, kind = EDITS[key]
         self.editing = key
         value = self.services.store.get_setting(key)
+        if not self.query("#home-edit"):
+            await self.mount(
+                Horizontal(
+                    Label("", id="home-edit-label"), Input(id="home-edit-input", compact=True), Static("", id="home-edit-hint", markup=False), id="home-edit"
+                ),
+                before="#home-body",
+            )
         self.query_one("#home-edit-label", Label).update(label)
         box = self.query_one("#home-edit-input", Input)
         box.type = "integer" if kind == "integer" else "text"
@@ -196,7 +200,8 @@ class HomeScreen(Screen[None]):
     def action_cancel_edit(self) -> None:
         """Close the input row without saving."""
         self.editing = None
-        self.query_one("#home-edit").add_class("hidden")
+        for row in self.query("#home-edit"):  # none until the first edit
+            row.add_class("hidden")
         self.query_one("#menu", OptionList).focus()
 
     def _hint(self, text: str, *, error: bool = False) -> None:
