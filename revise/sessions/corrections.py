@@ -113,18 +113,9 @@ class SessionCorrections:
         return engine._current
 
     def _uncount(self, question_id: str, verdict: str, *, appealed: bool) -> None:
-        tally = self.engine._tally
-        if verdict == "correct":
-            tally.correct -= 1
-        elif verdict == "partial":
-            tally.partial -= 1
-        else:
-            tally.wrong -= 1
-            if question_id in tally.wrong_ids:
-                tally.wrong_ids.remove(question_id)
-                tally.wrong_prompts.pop(question_id, None)
+        self.engine._tally.uncount(question_id, verdict)
         if appealed:
-            tally.appealed -= 1
+            self.engine._tally.appealed -= 1
 
     # -- self-assessment ----------------------------------------------------------------------
 
@@ -158,16 +149,7 @@ class SessionCorrections:
         engine._last_receipt = updated
         question = outcome.presented.question
         self._uncount(question.id, before, appealed=False)
-        tally = engine._tally
-        if verdict == "correct":
-            tally.correct += 1
-        elif verdict == "partial":
-            tally.partial += 1
-        else:
-            tally.wrong += 1
-            if question.id not in tally.wrong_ids:
-                tally.wrong_ids.append(question.id)
-                tally.wrong_prompts[question.id] = outcome.presented.prompt
+        engine._tally.count(question.id, verdict, outcome.presented.prompt)
         assessed = Assessed(ticked, score, verdict)
         if ticked:
             self.assessed[outcome.review_id] = assessed

@@ -150,12 +150,36 @@ class SessionSummary:
 
 @dataclass
 class _Tally:
+    """What the session counts; an answer taken back, re-assessed or appealed is uncounted, then counted again."""
+
     correct: int = 0
     partial: int = 0
     wrong: int = 0
     wrong_ids: list[str] = field(default_factory=list)
     wrong_prompts: dict[str, str] = field(default_factory=dict)
     appealed: int = 0
+
+    def count(self, question_id: str, verdict: str, prompt: str) -> None:
+        if verdict == "correct":
+            self.correct += 1
+        elif verdict == "partial":
+            self.partial += 1
+        else:
+            self.wrong += 1
+            if question_id not in self.wrong_ids:
+                self.wrong_ids.append(question_id)
+                self.wrong_prompts[question_id] = prompt
+
+    def uncount(self, question_id: str, verdict: str) -> None:
+        if verdict == "correct":
+            self.correct -= 1
+        elif verdict == "partial":
+            self.partial -= 1
+        else:
+            self.wrong -= 1
+            if question_id in self.wrong_ids:
+                self.wrong_ids.remove(question_id)
+                self.wrong_prompts.pop(question_id, None)
 
 
 class PracticeEngine:
@@ -396,15 +420,7 @@ class PracticeEngine:
         self._last_id = question.id
         self._seen.add(question.id)
         self._last_receipt = receipt
-        if result.verdict == "correct":
-            self._tally.correct += 1
-        elif result.verdict == "partial":
-            self._tally.partial += 1
-        else:
-            self._tally.wrong += 1
-            if question.id not in self._tally.wrong_ids:
-                self._tally.wrong_ids.append(question.id)
-                self._tally.wrong_prompts[question.id] = presented.prompt
+        self._tally.count(question.id, result.verdict, presented.prompt)
         if receipt.rating == AGAIN:
             self._hold_siblings(question)
         if self._resume_key is not None:
@@ -484,16 +500,9 @@ class PracticeEngine:
         last = self._last_receipt
         self.store.record_appeal(question_id, last.review_id, outcome.result.verdict, last.response, self._now())
         receipt = self.store.receipt_for(last.review_id) or last
-        tally = self._tally
-        if outcome.result.verdict == "partial":
-            tally.partial -= 1
-        else:
-            tally.wrong -= 1
-            if question_id in tally.wrong_ids:
-                tally.wrong_ids.remove(question_id)
-                tally.wrong_prompts.pop(question_id, None)
-        tally.correct += 1
-        tally.appealed += 1
+        self._tally.uncount(question_id, outcome.result.verdict)
+        self._tally.count(question_id, "correct", outcome.presented.prompt)
+        self._tally.appealed += 1
         self._held_until.pop(outcome.presented.question.concept or "", None)
         outcome.rating = RATING_NAMES[receipt.rating]
         outcome.due = receipt.card_after.due if receipt.card_after else None

@@ -68,3 +68,45 @@ def in_background(
             await outcome
 
     return node.run_worker(job(), group=STORE_GROUP, exit_on_error=True)
+
+
+class StoreChanges:
+    """A list screen's changes to the store (remove, clear, undo...): one at a time, off the event loop.
+
+    While the database is locked by another program the screen's status line
+    says so; when the store refuses, the refusal is reported under
+    `problem_title` and nothing is shown as saved.
+    """
+
+    def __init__(self, screen: DOMNode, status: Callable[[], Any], problem_title: str) -> None:
+        self.screen = screen
+        self.status = status  # the Static that shows "正在保存……" (looked up when needed)
+        self.problem_title = problem_title
+        self.saving = False  # a change is on its way to the store
+
+    def run(self, work: Callable[[], T], done: Callable[[T], Awaitable[None] | None], doing: str) -> None:
+        """Run `work` in the background; `done(result)` once committed. Ignored while another change is saving."""
+        if self.saving:
+            return
+        self.saving = True
+
+        def waiting() -> None:
+            from revise.tui.display import plain
+
+            status = self.status()
+            status.update(plain("正在保存……数据库正被另一个程序占用，等它释放后就会保存。"))
+            status.remove_class("hidden")
+
+        def finished() -> None:
+            self.saving = False
+            self.status().add_class("hidden")
+
+        def failed(error: Exception) -> None:
+            from revise.progress.store import StoreError
+            from revise.tui.messages import report_problem
+
+            if not isinstance(error, StoreError):
+                raise error
+            report_problem(self.screen, self.problem_title, f"没能{doing}：{error}", timeout=15)
+
+        in_background(self.screen, work, done=done, failed=failed, on_wait=waiting, finished=finished)

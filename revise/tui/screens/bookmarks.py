@@ -7,10 +7,9 @@ the store has committed; u puts back the last one taken off.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -23,9 +22,9 @@ from textual.widgets import DataTable, Static
 
 from revise.bank.model import TYPE_LABELS, ChoiceQuestion, MultiQuestion, letter
 from revise.safetext import one_line, show
-from revise.tui.background import in_background
+from revise.tui.background import StoreChanges
 from revise.tui.display import answer_text, plain
-from revise.tui.messages import StartPractice, report_problem
+from revise.tui.messages import StartPractice
 from revise.tui.widgets.keyfooter import KeyFooter
 from revise.tui.widgets.titlebar import TitleBar
 
@@ -34,7 +33,6 @@ if TYPE_CHECKING:
     from revise.progress.store import Note
     from revise.tui.services import Services
 
-T = TypeVar("T")
 
 # Question types in a 4-cell table column.
 # Question types in a 4-cell column: the label's first two characters, where those are not already clear.
@@ -100,7 +98,7 @@ class BookmarksScreen(Screen[None]):
         self.services = services
         self.bookmarks: list[Bookmark] = []
         self._undo: tuple[str, datetime] | None = None
-        self._saving = False  # a change is on its way to the store
+        self.changes = StoreChanges(self, lambda: self.query_one("#bookmarks-status", Static), "收藏未保存")
 
     def compose(self) -> ComposeResult:
         """Build the widgets."""
@@ -237,30 +235,6 @@ class BookmarksScreen(Screen[None]):
             return
         self.post_message(StartPractice(title="收藏", queue=queue))
 
-    def _change(self, work: Callable[[], T], done: Callable[[T], None], doing: str) -> None:
-        """Run a store change in the background; `done(result)` once committed, the store's refusal reported."""
-        if self._saving:
-            return
-        self._saving = True
-        status = self.query_one("#bookmarks-status", Static)
-
-        def waiting() -> None:
-            status.update(plain("正在保存……数据库正被另一个程序占用，等它释放后就会保存。"))
-            status.remove_class("hidden")
-
-        def finished() -> None:
-            self._saving = False
-            status.add_class("hidden")
-
-        def failed(error: Exception) -> None:
-            from revise.progress.store import StoreError
-
-            if not isinstance(error, StoreError):
-                raise error
-            report_problem(self, "收藏未保存", f"没能{doing}：{error}", timeout=15)
-
-        in_background(self, work, done=done, failed=failed, on_wait=waiting, finished=finished)
-
     def action_remove(self) -> None:
         """Take the highlighted question off the bookmarks (u puts it back)."""
         bookmark = self.current()
@@ -273,7 +247,7 @@ class BookmarksScreen(Screen[None]):
             self.reload()
             self.notify(f"已取消收藏：{one_line(bookmark.prompt())[:20]}（按 u 撤销）", timeout=4, markup=False)
 
-        self._change(lambda: store.remove_bookmark(bookmark.question_id), done, "取消收藏")
+        self.changes.run(lambda: store.remove_bookmark(bookmark.question_id), done, "取消收藏")
 
     def action_undo(self) -> None:
         """Bookmark again the question just taken off, with its first bookmark time."""
@@ -287,7 +261,7 @@ class BookmarksScreen(Screen[None]):
             self.reload()
             self.notify("已重新收藏", timeout=3, markup=False)
 
-        self._change(lambda: store.add_bookmark(question_id, added_at), done, "重新收藏")
+        self.changes.run(lambda: store.add_bookmark(question_id, added_at), done, "重新收藏")
 
 
 def cell(text: str) -> Text:

@@ -8,11 +8,10 @@ done only once the store has committed (or the file is written).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -25,7 +24,7 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 
 from revise.bank.model import TYPE_LABELS, ChoiceQuestion, MultiQuestion, NumericQuestion, format_number, letter
 from revise.safetext import one_line, show
-from revise.tui.background import in_background
+from revise.tui.background import StoreChanges, in_background
 from revise.tui.display import answer_text, letters_to_indexes, option_indexes, options_shown, plain
 from revise.tui.messages import StartPractice, report_problem
 from revise.tui.widgets.keyfooter import KeyFooter
@@ -39,7 +38,6 @@ if TYPE_CHECKING:
     from revise.progress.store import NotebookEntry
     from revise.tui.services import Services
 
-T = TypeVar("T")
 
 # Question types in a 4-cell table column.
 # Question types in a 4-cell column: the label's first two characters, where those are not already clear.
@@ -191,7 +189,7 @@ class NotebookScreen(Screen[None]):
         self.shown: list[Row] = []
         self.last_export: Path | None = None
         self._undo: list[NotebookEntry] = []
-        self._saving = False  # a change is on its way to the store
+        self.changes = StoreChanges(self, lambda: self.query_one("#notebook-status", Static), "错题本未保存")
 
     def compose(self) -> ComposeResult:
         """Build the widgets."""
@@ -404,30 +402,6 @@ class NotebookScreen(Screen[None]):
 
     # -- changes (off the event loop) ----------------------------------------------------------
 
-    def _change(self, work: Callable[[], T], done: Callable[[T], None], doing: str) -> None:
-        """Run a store change in the background; `done(result)` once committed, the store's refusal reported."""
-        if self._saving:
-            return
-        self._saving = True
-        status = self.query_one("#notebook-status", Static)
-
-        def waiting() -> None:
-            status.update(plain("正在保存……数据库正被另一个程序占用，等它释放后就会保存。"))
-            status.remove_class("hidden")
-
-        def finished() -> None:
-            self._saving = False
-            status.add_class("hidden")
-
-        def failed(error: Exception) -> None:
-            from revise.progress.store import StoreError
-
-            if not isinstance(error, StoreError):
-                raise error
-            report_problem(self, "错题本未保存", f"没能{doing}：{error}", timeout=15)
-
-        in_background(self, work, done=done, failed=failed, on_wait=waiting, finished=finished)
-
     def action_remove(self) -> None:
         """Take the highlighted question out of the notebook (its answers stay in the history)."""
         row = self.current()
@@ -440,7 +414,7 @@ class NotebookScreen(Screen[None]):
             self.reload()
             self.notify(f"已移出错题本：{one_line(row.prompt())[:20]}（按 u 撤销）", timeout=4, markup=False)
 
-        self._change(lambda: store.remove_from_notebook(row.question_id, at), done, "移出")
+        self.changes.run(lambda: store.remove_from_notebook(row.question_id, at), done, "移出")
 
     def action_clear(self) -> None:
         """Take every question listed out of the notebook, after asking."""
@@ -463,7 +437,7 @@ class NotebookScreen(Screen[None]):
                 self.reload()
                 self.notify(f"已清空 {len(entries)} 道题（按 u 撤销）", timeout=4, markup=False)
 
-            self._change(lambda: store.clear_notebook(at, ids), done, "清空错题本")
+            self.changes.run(lambda: store.clear_notebook(at, ids), done, "清空错题本")
 
         self.app.push_screen(ConfirmDialog("清空错题本", message, confirm="清空"), answered)
 
@@ -478,7 +452,7 @@ class NotebookScreen(Screen[None]):
             self.reload()
             self.notify(f"已放回 {restored} 道题" if restored else "这些题已经因为再次答错回到错题本里了", timeout=3, markup=False)
 
-        self._change(lambda: store.restore_to_notebook(entries), done, "撤销")
+        self.changes.run(lambda: store.restore_to_notebook(entries), done, "撤销")
 
     # -- export --------------------------------------------------------------------------------
 
