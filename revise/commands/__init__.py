@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:  # imported lazily: the app's start-up should not pay for the loader twice
     from revise.bank.model import Bank
     from revise.progress.store import Store
+
+T = TypeVar("T")
 
 
 def load_bank_or_report(args: argparse.Namespace, *, strict: bool = False) -> Bank | None:
@@ -45,6 +48,24 @@ def open_store_or_report(args: argparse.Namespace) -> Store | None:
     for notice in store.notices:
         print(f"revise：{notice}", file=sys.stderr)
     return store
+
+
+def read_progress_or_report(args: argparse.Namespace, read: Callable[[Bank, Store], T]) -> tuple[Bank, T] | None:
+    """Load the bank, open the store and `read(bank, store)` from it; print why not and return None when any step fails."""
+    from revise.progress.store import StoreError
+
+    bank = load_bank_or_report(args)
+    if bank is None:
+        return None
+    store = open_store_or_report(args)
+    if store is None:
+        return None
+    try:
+        with store:
+            return bank, read(bank, store)
+    except StoreError as error:
+        print(f"revise：{error}", file=sys.stderr)
+        return None
 
 
 def paper_problem(bank: Bank, paper_id: str | None) -> str | None:

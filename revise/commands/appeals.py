@@ -28,21 +28,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """List the appeals; exit 1 when the bank or the data dir is unusable or the CSV cannot be written."""
-    from revise.commands import load_bank_or_report, open_store_or_report
-    from revise.progress.store import StoreError
+    from revise.commands import read_progress_or_report
 
-    bank = load_bank_or_report(args)
-    if bank is None:
+    read_back = read_progress_or_report(args, lambda _bank, store: store.appeals())
+    if read_back is None:
         return 1
-    store = open_store_or_report(args)
-    if store is None:
-        return 1
-    try:
-        with store:
-            appeals = store.appeals()
-    except StoreError as error:
-        print(f"revise：{error}", file=sys.stderr)
-        return 1
+    bank, appeals = read_back
     questions: dict[str, Any] = dict(bank.questions)
     rows = [_row(appeal, questions.get(appeal["question_id"])) for appeal in appeals]
     if args.csv:

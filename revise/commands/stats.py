@@ -67,10 +67,9 @@ class Extras:
 
 def run(args: argparse.Namespace) -> int:
     """Print the statistics (or fit FSRS parameters with --fit); exit 1 when the bank or the data dir is unusable."""
-    from revise.commands import load_bank_or_report, open_store_or_report
+    from revise.commands import read_progress_or_report
     from revise.progress.forecast import parse_exam_date
     from revise.progress.mastery import collect_stats, stats_to_json
-    from revise.progress.store import StoreError
 
     if args.top < 0:
         print("revise：--top 不能小于 0", file=sys.stderr)
@@ -84,19 +83,15 @@ def run(args: argparse.Namespace) -> int:
             return 2
     if args.fit:
         return _run_fit(args)
-    bank = load_bank_or_report(args)
-    if bank is None:
+
+    def read(bank: Bank, store: Store) -> tuple[Stats, Extras]:
+        stats = collect_stats(bank, store, top=args.top, include_drills=not args.no_drills)
+        return stats, collect_extras(bank, store, stats, top=args.top, include_drills=not args.no_drills, exam_date=exam_date)
+
+    read_back = read_progress_or_report(args, read)
+    if read_back is None:
         return 1
-    store = open_store_or_report(args)
-    if store is None:
-        return 1
-    try:
-        with store:
-            stats = collect_stats(bank, store, top=args.top, include_drills=not args.no_drills)
-            extras = collect_extras(bank, store, stats, top=args.top, include_drills=not args.no_drills, exam_date=exam_date)
-    except StoreError as error:
-        print(f"revise：{error}", file=sys.stderr)
-        return 1
+    _bank, (stats, extras) = read_back
     if args.json:
         data = {**stats_to_json(stats), **extras_to_json(extras)}
         for item in data["most_wrong"]:
