@@ -19,8 +19,9 @@ run: $(STAMP)
 	$(BIN)/revise
 
 # The whole suite, TUI and slow tests included.
+# The whole suite, on every core (the UI tests spend most of their time waiting for the screen).
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 # Everything but the TUI and slow tests, on every core: what a contributor runs after each edit.
 test-fast: $(STAMP)
