@@ -36,7 +36,7 @@ class StubGrader:
     def __init__(self) -> None:
         self.calls: list[tuple[str, str, dict | None]] = []
 
-    def __call__(self, question, response, bank=None, *, params=None):
+    def __call__(self, question, response, bank=None, *, params=None, unit_shown=False):
         response = response if isinstance(response, str) else response.display()
         self.calls.append((question.id, response, params))
         verdict = response if response in SCORES else "incorrect"

@@ -40,7 +40,7 @@ WORKER = textwrap.dedent(
         expected: str = ""
         feedback: str = ""
 
-    def grade(question, response, bank=None, *, params=None):
+    def grade(question, response, bank=None, *, params=None, unit_shown=False):
         text = response if isinstance(response, str) else response.display()  # a Response from the engine
         return Result(text, 1.0 if text == "correct" else 0.0)
 
@@ -73,7 +73,7 @@ def start_worker(tmp_path: Path, bank: Path, data_dir: Path, count: int, go_file
     )
 
 
-def stub_grade(question, response, bank=None, *, params=None):
+def stub_grade(question, response, bank=None, *, params=None, unit_shown=False):
     from types import SimpleNamespace
 
     text = response if isinstance(response, str) else response.display()  # the engine hands a Response

@@ -398,7 +398,7 @@ class PracticeEngine:
         if isinstance(response, str):
             response = Response.of_text(response)
         question = presented.question
-        result = self._grade(question, response, self.bank, params=presented.params or None, **self._unit_shown())
+        result = self._grade(question, response, self.bank, params=presented.params or None, unit_shown=True)  # every front end prints the unit beside the box
         now = self._now()
         shown_at = presented.shown_at or now
         duration_ms = max(0, int((now - shown_at).total_seconds() * 1000))
@@ -413,7 +413,6 @@ class PracticeEngine:
             duration_ms=duration_ms,
             mode=mode,
             params=presented.params or None,
-            **shown_and_chosen(self.store, response, presented.order),
         )
         # Only now, with the answer safely committed, does the session move on.
         self._current = None
@@ -444,16 +443,6 @@ class PracticeEngine:
             self.store.set_setting(SEQUENTIAL_SETTING, positions)
         except (StoreError, ValueError) as error:
             self.notices.append(f"作答已保存，但没能记下顺序练习做到哪里：{error}")
-
-    def _unit_shown(self) -> dict[str, Any]:
-        """Tell a grader that takes it that the unit is printed beside the answer box (every front end of a session does)."""
-        import inspect
-
-        try:
-            accepted = inspect.signature(self._grade).parameters
-        except (TypeError, ValueError):
-            return {}
-        return {"unit_shown": True} if "unit_shown" in accepted else {}
 
     def _hold_siblings(self, question: Question) -> None:
         if question.concept and self._sibling_gap > 0:
@@ -537,16 +526,3 @@ class PracticeEngine:
             "new_available": min(self._new_allowance(now), sum(1 for qid in usable if qid not in self._seen)),
             "notebook": sum(1 for qid in self.store.notebook_ids() if qid in usable),
         }
-
-
-def shown_and_chosen(store: Store, response: Response, order: tuple[int, ...]) -> dict[str, Any]:
-    """The structured answer and the option order shown, for a store that logs them (else nothing extra)."""
-    import inspect
-
-    accepted = inspect.signature(store.record_answer).parameters
-    extra: dict[str, Any] = {}
-    if "response_json" in accepted:
-        extra["response_json"] = response.to_json()
-    if "shown_order" in accepted and order:
-        extra["shown_order"] = order
-    return extra

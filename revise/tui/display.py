@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from textual.color import Color
     from textual.style import Style
 
-    from revise.bank.model import Question
+    from revise.bank.model import Bank, Question
 
 SIMPLIFIED = "simplified"
 TRADITIONAL = "traditional"
@@ -275,3 +275,23 @@ def letters_to_indexes(text: str) -> frozenset[int]:
     if not letters or not all("A" <= char <= "Z" for char in letters):
         return frozenset()
     return frozenset(ord(char) - ord("A") for char in letters)
+
+
+def options_line(question: Question | None) -> str:
+    """A choice question's options with their letters on one line ("" for other types)."""
+    from revise.bank.model import ChoiceQuestion, MultiQuestion, letter
+
+    if isinstance(question, (ChoiceQuestion, MultiQuestion)):
+        return "  ".join(f"{letter(index)}. {option}" for index, option in enumerate(question.options))
+    return ""
+
+
+def explanation_and_source(question: Question, bank: Bank) -> list[Content | tuple[str, str] | str]:
+    """The 解析 and 出处 lines a list screen's detail pane ends with, bank text literal."""
+    parts: list[Content | tuple[str, str] | str] = []
+    if question.explanation:
+        parts += ["\n", ("解析：", "bold"), Content(safe_show(question.explanation.strip()))]
+    source = bank.citation(question)
+    if source:
+        parts += ["\n", Content(safe_show(f"出处：{source}")).stylize("$text-muted")]
+    return parts

@@ -20,10 +20,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from revise.bank.model import TYPE_LABELS, ChoiceQuestion, MultiQuestion, letter
+from revise.bank.model import TYPE_LABELS
 from revise.safetext import one_line, show
 from revise.tui.background import StoreChanges
-from revise.tui.display import answer_text, plain
+from revise.tui.display import answer_text, explanation_and_source, options_line, plain
 from revise.tui.messages import StartPractice
 from revise.tui.widgets.keyfooter import KeyFooter
 from revise.tui.widgets.titlebar import TitleBar
@@ -187,17 +187,13 @@ class BookmarksScreen(Screen[None]):
         if question is None:
             return plain(bookmark.prompt())
         parts: list[Content | tuple[str, str] | str] = [(f"【{TYPE_LABELS.get(question.type, question.type)}】", "bold"), Content(show(question.prompt))]
-        if isinstance(question, (ChoiceQuestion, MultiQuestion)):
-            options = "  ".join(f"{letter(index)}. {option}" for index, option in enumerate(question.options))
+        options = options_line(question)
+        if options:
             parts += ["\n", Content(show(options)).stylize("$text-muted")]
         parts += ["\n", ("答案：", "bold $text-success"), Content(show(answer_text(question)))]
         if bookmark.note is not None:
             parts += ["\n", ("我的笔记：", "bold $text-accent"), Content(show(bookmark.note.text.strip()))]
-        if question.explanation:
-            parts += ["\n", ("解析：", "bold"), Content(show(question.explanation.strip()))]
-        source = self.services.bank.citation(question)
-        if source:
-            parts += ["\n", Content(show(f"出处：{source}")).stylize("$text-muted")]
+        parts += explanation_and_source(question, self.services.bank)
         return Content.assemble(*parts)
 
     def action_view(self) -> None:

@@ -22,10 +22,10 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input, Label, Select, Static
 
-from revise.bank.model import TYPE_LABELS, ChoiceQuestion, MultiQuestion, NumericQuestion, format_number, letter
+from revise.bank.model import TYPE_LABELS, ChoiceQuestion, MultiQuestion, NumericQuestion, format_number
 from revise.safetext import one_line, show
 from revise.tui.background import StoreChanges, in_background
-from revise.tui.display import answer_text, letters_to_indexes, option_indexes, options_shown, plain
+from revise.tui.display import answer_text, explanation_and_source, letters_to_indexes, option_indexes, options_line, options_shown, plain
 from revise.tui.messages import StartPractice, report_problem
 from revise.tui.widgets.keyfooter import KeyFooter
 from revise.tui.widgets.titlebar import TitleBar
@@ -92,9 +92,7 @@ class Row:
 
     def options(self) -> str:
         """A choice question's options with their letters, one line ("" for other types)."""
-        if isinstance(self.question, (ChoiceQuestion, MultiQuestion)):
-            return "  ".join(f"{letter(index)}. {option}" for index, option in enumerate(self.question.options))
-        return ""
+        return options_line(self.question)
 
     def wrong_answer(self) -> str:
         """The latest wrong (or partly right) answer, options written out with their text."""
@@ -335,11 +333,8 @@ class NotebookScreen(Screen[None]):
         if question is not None and question.concept and question.concept in self.services.bank.concepts:
             where += f" › {self.services.bank.concepts[question.concept].name}"
         parts += ["\n", Content(show(facts + (f" · {where}" if where else ""))).stylize("$text-muted")]
-        if question is not None and question.explanation:
-            parts += ["\n", ("解析：", "bold"), Content(show(question.explanation.strip()))]
-        source = self.services.bank.citation(question) if question is not None else ""
-        if source:
-            parts += ["\n", Content(show(f"出处：{source}")).stylize("$text-muted")]
+        if question is not None:
+            parts += explanation_and_source(question, self.services.bank)
         return Content.assemble(*parts)
 
     def action_view(self) -> None:
